@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORPUS ?= corpus
+
+.PHONY: setup run test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## run: parse the bundled fixture pages offline into ./corpus (JSON Lines), with a summary
+run: setup
+	$(BIN)/crawler replay --fixtures fixtures --out $(CORPUS)
+
+## test: the whole test suite
+test: setup
+	$(BIN)/python -m pytest
+
+## lint: ruff and mypy, as CI runs them
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## bench: parser speed against lxml and trafilatura (needs the bench extra)
+bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/parse.py
+
+clean:
+	rm -rf $(VENV) $(CORPUS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,96 @@
+"""Parser speed: crawler's site parsers beside a bare lxml parse and trafilatura, same pages, same run.
+
+Run by hand (``make bench`` or ``python bench/parse.py``). Pages: every fixture, plus the real
+reference pages of the supported sites when ../shared/reference/pages is present. Prints
+pages/s for each contender and the ratios; target: site parsers at 300 pages/s or more on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml.html
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from crawler import UnknownSiteError, parse_page  # noqa: E402
+from crawler.fixtures import discover  # noqa: E402
+from crawler.sites import all_sites  # noqa: E402
+
+REFERENCE = REPO.parent / "shared" / "reference"
+
+
+def load_pages() -> list[tuple[str, str]]:
+    """(url, html) for every fixture and every reference page of a supported site."""
+    pages = [(case.meta()["url"], case.page().html) for case in discover(REPO / "fixtures")]
+    index = REFERENCE / "INDEX.md"
+    if index.is_file():
+        for line in index.read_text(encoding="utf-8").splitlines():
+            cells = [cell.strip() for cell in line.split("|")]
+            if len(cells) > 4 and cells[2].endswith(".html"):
+                url, path = cells[3], REFERENCE / "pages" / cells[2]
+                if any(site.claims(url) for site in all_sites()):
+                    pages.append((url, path.read_text(encoding="utf-8", errors="replace")))
+    return pages
+
+
+def pages_per_second(work: Callable[[str, str], object], pages: list[tuple[str, str]], rounds: int) -> float:
+    """Best of ``rounds`` passes over all pages, as pages per second."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for url, html in pages:
+            work(url, html)
+        best = min(best, time.perf_counter() - started)
+    return len(pages) / best
+
+
+def crawler_parse(url: str, html: str) -> object:
+    try:
+        return parse_page(html, url)
+    except UnknownSiteError:
+        return None
+
+
+def lxml_parse(url: str, html: str) -> object:
+    return lxml.html.document_fromstring(html)
+
+
+def trafilatura_extract(url: str, html: str) -> object:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3, help="passes per contender; the best counts")
+    arguments = parser.parse_args()
+    pages = load_pages()
+    size = sum(len(html) for _, html in pages) / len(pages) / 1024
+    print(f"{len(pages)} pages, {size:.0f} KiB on average, best of {arguments.rounds} rounds, one core")
+    contenders: dict[str, Callable[[str, str], object]] = {
+        "crawler site parsers": crawler_parse,
+        "lxml.html parse only": lxml_parse,
+    }
+    try:
+        import trafilatura  # noqa: F401
+
+        contenders["trafilatura extract"] = trafilatura_extract
+    except ImportError:
+        print("(trafilatura not installed: pip install -e '.[bench]')")
+    results = {name: pages_per_second(work, pages, arguments.rounds) for name, work in contenders.items()}
+    ours = results["crawler site parsers"]
+    for name, rate in results.items():
+        print(f"{name:<22} {rate:8.1f} pages/s   crawler/this = {ours / rate:5.2f}x")
+    verdict = "meets" if ours >= 300 else "MISSES"
+    print(f"target 300 pages/s: {verdict} ({ours:.0f} pages/s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""The ``crawler`` command: the user's words, mapped to the calls that do the work."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from crawler._version import __version__
+from crawler.corpus import Corpus
+from crawler.errors import CrawlerError, NotAnArticleError
+from crawler.fixtures import Fixture, discover, field_differences, record_diff
+from crawler.parsing import parse_page
+from crawler.render import as_json, as_text
+from crawler.sites import all_sites
+
+DEFAULT_FIXTURES = Path("fixtures")
+DEFAULT_CORPUS = Path("corpus")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    arguments = _parser().parse_args(argv)
+    try:
+        status: int = arguments.run(arguments)
+        return status
+    except CrawlerError as error:
+        print(f"crawler: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("crawler: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crawler", description="A clean, normalised JSON corpus from news sites."
+    )
+    parser.add_argument("--version", action="version", version=f"crawler {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    parse = commands.add_parser("parse", help="parse a saved article page and print its record")
+    parse.add_argument("file", type=Path, help="the saved HTML page")
+    parse.add_argument("--url", required=True, help="the URL the page was fetched from (picks the parser)")
+    view = parse.add_mutually_exclusive_group()
+    view.add_argument("--json", dest="text", action="store_false", help="print the record as JSON (default)")
+    view.add_argument("--text", dest="text", action="store_true", help="print a readable view")
+    parse.set_defaults(run=_run_parse)
+
+    sites = commands.add_parser("sites", help="list the supported sites")
+    sites.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="fixture folder to count")
+    sites.set_defaults(run=_run_sites)
+
+    fixtures = commands.add_parser("fixtures", help="replay or update the saved fixture pages")
+    fixture_commands = fixtures.add_subparsers(title="fixture commands", required=True, metavar="ACTION")
+    check = fixture_commands.add_parser("check", help="replay every fixture and print a table")
+    check.add_argument("site", nargs="?", help="only this site's fixtures")
+    check.add_argument("--root", type=Path, default=DEFAULT_FIXTURES)
+    check.set_defaults(run=_run_fixtures_check)
+    update = fixture_commands.add_parser("update", help="rewrite expected records, showing each diff first")
+    update.add_argument("site", nargs="?", help="only this site's fixtures")
+    update.add_argument("--root", type=Path, default=DEFAULT_FIXTURES)
+    update.add_argument("--yes", action="store_true", help="keep every change without asking")
+    update.set_defaults(run=_run_fixtures_update)
+
+    replay = commands.add_parser("replay", help="parse every fixture page into a JSON Lines corpus")
+    replay.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES)
+    replay.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    replay.set_defaults(run=_run_replay)
+    return parser
+
+
+def _run_parse(arguments: argparse.Namespace) -> int:
+    path: Path = arguments.file
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CrawlerError(f"{path}: cannot read: {error.strerror}") from None
+    if not data.strip():
+        raise CrawlerError(f"{path}: the file is empty")
+    record = parse_page(data, arguments.url, fetched_at=_file_time(path))
+    print(as_text(record) if arguments.text else as_json(record))
+    return 0
+
+
+def _run_sites(arguments: argparse.Namespace) -> int:
+    for site in all_sites():
+        count = sum(1 for _ in discover(arguments.fixtures, site.id))
+        print(f"{site.id}  {site.name}  ({', '.join(site.domains)})")
+        print(f"    parsers: {', '.join(site.versions)}   fixtures: {count}")
+        for source in site.sources:
+            print(f"    {source.kind:<14} {source.url}")
+    return 0
+
+
+def _run_fixtures_check(arguments: argparse.Namespace) -> int:
+    failures = 0
+    cases = list(discover(arguments.root, arguments.site))
+    width = max((len(case.name) for case in cases), default=10)
+    print(f"{'fixture':<{width}}  {'result':<8} detail")
+    for case in cases:
+        result, detail = _check(case)
+        failures += result != "ok"
+        print(f"{case.name:<{width}}  {result:<8} {detail}")
+    print(f"{len(cases)} fixtures, {len(cases) - failures} ok, {failures} failing")
+    return 1 if failures or not cases else 0
+
+
+def _check(case: Fixture) -> tuple[str, str]:
+    try:
+        record = case.replay()
+    except CrawlerError as error:
+        return "error", str(error)
+    if not case.has_expected():
+        return "new", "no expected.json yet (crawler fixtures update)"
+    differences = field_differences(case.expected(), record)
+    if differences:
+        return "differs", "fields: " + ", ".join(differences)
+    return "ok", f"{record['metadata']['parserVersion']}, {len(record['body'])} blocks"
+
+
+def _run_fixtures_update(arguments: argparse.Namespace) -> int:
+    changed = kept = 0
+    for case in discover(arguments.root, arguments.site):
+        record = case.replay()
+        old = case.expected() if case.has_expected() else {}
+        if old == record:
+            continue
+        changed += 1
+        print(f"== {case.name}")
+        print(record_diff(old, record))
+        if arguments.yes or _confirm(f"keep the new {case.name}/expected.json?"):
+            case.write_expected(record)
+            kept += 1
+    print(f"{changed} fixtures changed, {kept} updated")
+    return 0
+
+
+def _run_replay(arguments: argparse.Namespace) -> int:
+    started = time.monotonic()
+    cases = list(discover(arguments.fixtures))
+    if not cases:
+        raise CrawlerError(f"{arguments.fixtures}: no fixture pages found")
+    skipped = 0
+    with Corpus(arguments.out) as corpus:
+        for number, case in enumerate(cases, 1):
+            print(f"\r[{number}/{len(cases)}] {case.name:<60}", end="", file=sys.stderr, flush=True)
+            try:
+                corpus.add(case.replay())
+            except NotAnArticleError as error:
+                skipped += 1
+                print(f"\nskipped: {error}", file=sys.stderr)
+    print(file=sys.stderr)
+    per_site = ", ".join(f"{site} {count}" for site, count in sorted(corpus.written.items()))
+    print(
+        f"corpus {arguments.out}: {sum(corpus.written.values())} articles written ({per_site or 'none'}), "
+        f"{corpus.duplicates} already stored, {skipped} skipped, in {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        print(f"{question} no (not a terminal; use --yes)")
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in {"y", "yes"}
+
+
+def _file_time(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""Dates to ISO 8601 with an explicit UTC offset, or None. An offset is never invented.
+
+Pages state dates in many forms: ISO with milliseconds and ``Z``, offsets without a colon,
+Java's ``Date.toString()`` ("Fri Mar 24 06:14:32 EDT 2023") and display text
+("Monday, Dec. 29 2014, 6:00 PM EST"). North American zone abbreviations are mapped to
+their offsets; a date with no zone at all is refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from dateutil import parser as dateutil_parser
+
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0,
+    "NST": -3.5, "NDT": -2.5, "AST": -4, "ADT": -3, "EST": -5, "EDT": -4,
+    "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "BST": 1, "CET": 1, "CEST": 2,
+}  # fmt: skip
+_TZINFOS = {name: int(hours * 3600) for name, hours in _ZONES.items()}
+_MONTH_ABBREVIATION_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.")
+
+
+def format_iso(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS+HH:MM``: seconds precision, the offset always spelled out."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+def parse_date(value: Any) -> str | None:
+    """Parse a date as a page states it; None when it is missing, unreadable or has no zone."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    moment = _from_iso(text) or _from_text(text)
+    if moment is None or moment.tzinfo is None:
+        return None
+    return format_iso(moment)
+
+
+def _from_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _from_text(text: str) -> datetime | None:
+    cleaned = _MONTH_ABBREVIATION_DOT.sub(r"\1", text)
+    try:
+        return dateutil_parser.parse(cleaned, tzinfos=_TZINFOS, fuzzy=True)
+    except (ValueError, OverflowError):
+        return None

@@ -1,0 +1,55 @@
+"""Lead images: URL, caption and credit, from JSON-LD, meta tags or a figure."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypedDict
+from urllib.parse import urljoin
+
+from crawler.extract.page import collapse_whitespace
+
+
+class Image(TypedDict):
+    """The article's lead image as the record holds it."""
+
+    url: str
+    caption: str | None
+    credit: str | None
+
+
+_TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]+)\)\s*$", re.DOTALL)
+
+
+def image(url: str, base: str, caption: str | None = None, credit: str | None = None) -> Image:
+    """An image entry with an absolute URL and cleaned caption and credit."""
+    return {
+        "url": urljoin(base, url.strip()),
+        "caption": collapse_whitespace(caption) or None if caption else None,
+        "credit": collapse_whitespace(credit) or None if credit else None,
+    }
+
+
+def split_caption_credit(text: str) -> tuple[str | None, str | None]:
+    """Split "Caption text. (AP Photo/Name)" into the caption and the credit in parentheses."""
+    cleaned = collapse_whitespace(text)
+    match = _TRAILING_CREDIT.match(cleaned)
+    if not match:
+        return cleaned or None, None
+    return match["caption"] or None, collapse_whitespace(match["credit"]) or None
+
+
+def image_from_json_ld(value: Any, base: str) -> Image | None:
+    """The first image of a JSON-LD ``image`` value (a URL, an ImageObject or a list)."""
+    first = value[0] if isinstance(value, list) and value else value
+    if isinstance(first, str):
+        return image(first, base)
+    if isinstance(first, dict) and isinstance(first.get("url"), str):
+        caption = first.get("caption") or first.get("description")
+        credit = first.get("creditText") or first.get("copyrightHolder")
+        return image(
+            first["url"],
+            base,
+            caption if isinstance(caption, str) else None,
+            credit if isinstance(credit, str) else None,
+        )
+    return None

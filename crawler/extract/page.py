@@ -1,0 +1,169 @@
+"""The page a parser reads: decoded HTML, its URL and fetch facts, with lazy structured views.
+
+Every view (the lxml tree, JSON-LD objects, meta tags) is computed once on first use, so a
+parser that asks ten questions parses the HTML once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from typing import Any, TypeVar
+
+from parsel import Selector
+from w3lib.encoding import html_to_unicode
+
+JsonObject = dict[str, Any]
+T = TypeVar("T")
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "LiveBlogPosting",
+        "BlogPosting",
+        "Report",
+    }
+)
+
+
+def decode_html(body: bytes | str, content_type: str | None = None) -> str:
+    """Decode page bytes the way browsers do: BOM, then HTTP header, then <meta charset>, then guess."""
+    if isinstance(body, str):
+        return body
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+@dataclass
+class Page:
+    """A fetched HTML page and the facts of its fetch."""
+
+    html: str
+    url: str
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    status: int | None = 200
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: str, compute: Callable[[Page], T]) -> T:
+        """A view that a shared helper computes from the page once (e.g. Arc's embedded story)."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        value: T = self._derived[key]
+        return value
+
+    @cached_property
+    def selector(self) -> Selector:
+        """The whole page as a parsel selector (lxml underneath)."""
+        return Selector(text=self.html, type="html", base_url=self.url)
+
+    @cached_property
+    def json_ld(self) -> list[JsonObject]:
+        """Every JSON-LD object on the page, with @graph containers and lists flattened."""
+        objects: list[JsonObject] = []
+        for raw in self._head.json_ld:
+            try:
+                data = json.loads(raw, strict=False)
+            except json.JSONDecodeError:
+                continue
+            objects.extend(_flatten_json_ld(data))
+        return objects
+
+    @cached_property
+    def _head(self) -> _HeadIndex:
+        return _HeadIndex.of(self.selector)
+
+    @cached_property
+    def article_json_ld(self) -> JsonObject:
+        """The page's Article-family JSON-LD object, or an empty dict when it has none."""
+        for obj in self.json_ld:
+            if _types_of(obj) & _ARTICLE_TYPES:
+                return obj
+        return {}
+
+    def json_ld_of_type(self, type_name: str) -> JsonObject:
+        """The first JSON-LD object of the given @type, or an empty dict."""
+        for obj in self.json_ld:
+            if type_name in _types_of(obj):
+                return obj
+        return {}
+
+    def meta(self, *names: str) -> str | None:
+        """The content of the first named meta tag present (name, property or itemprop), stripped."""
+        for name in names:
+            value = self._head.meta.get(name.lower())
+            if value and value.strip():
+                return value.strip()
+        return None
+
+    def css_text(self, query: str) -> str | None:
+        """The whitespace-collapsed text of the first element matching a CSS query."""
+        node = self.selector.css(query)
+        if not node:
+            return None
+        return collapse_whitespace(" ".join(node[0].css("::text").getall())) or None
+
+    def css_attr(self, query: str, attribute: str) -> str | None:
+        """An attribute of the first element matching a CSS query."""
+        value = self.selector.css(query).attrib.get(attribute)
+        return value.strip() if value and value.strip() else None
+
+
+@dataclass
+class _HeadIndex:
+    """Meta tags and JSON-LD scripts, gathered in one pass over the tree (each XPath is a full scan)."""
+
+    meta: dict[str, str]
+    json_ld: list[str]
+
+    @classmethod
+    def of(cls, selector: Selector) -> _HeadIndex:
+        index = cls(meta={}, json_ld=[])
+        for element in selector.root.iter("meta", "script"):
+            if element.tag == "script":
+                if (element.get("type") or "").strip().lower() == "application/ld+json" and element.text:
+                    index.json_ld.append(element.text)
+                continue
+            key = element.get("property") or element.get("name") or element.get("itemprop")
+            content = element.get("content")
+            if key and content is not None:
+                index.meta.setdefault(key.strip().lower(), content)
+        return index
+
+
+def _flatten_json_ld(data: Any) -> Iterator[JsonObject]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten_json_ld(item)
+    elif isinstance(data, dict):
+        if "@graph" in data:
+            yield from _flatten_json_ld(data["@graph"])
+        else:
+            yield data
+
+
+def _types_of(obj: JsonObject) -> set[str]:
+    kind = obj.get("@type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return {k for k in kind if isinstance(k, str)}
+    return set()
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def collapse_whitespace(text: str) -> str:
+    """One space for every run of white space (non-breaking and zero-width ones included)."""
+    return _SPACES.sub(" ", text.replace("\u200b", "").replace("\ufeff", "")).strip()

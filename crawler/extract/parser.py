@@ -1,0 +1,168 @@
+"""The article parser base: one template of one site, one small method per record field.
+
+The defaults read the structure most news pages share (JSON-LD first, then OpenGraph and
+meta tags), so a site's parser overrides only what its template does differently, and
+declares its body with a selector plus the nodes and lines to drop. A parser is pure: it
+reads a `Page` and returns values, with no I/O, so crawls, one-off fetches, tests and
+re-parsing share it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from crawler.extract.blocks import Block, extract_blocks
+from crawler.extract.bylines import Author, author, authors_from_json_ld, split_byline
+from crawler.extract.dates import parse_date
+from crawler.extract.images import Image, image, image_from_json_ld
+from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.urls import clean_url
+
+if TYPE_CHECKING:
+    from crawler.site import Site
+
+_LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+
+
+class ArticleParser:
+    """Reads one article page of one template into record fields."""
+
+    #: The template this parser reads, e.g. "2023-aem"; recorded in ``metadata.parserVersion``.
+    version: ClassVar[str] = "default"
+    #: CSS selecting the article body's top-level elements, in page order.
+    body_css: ClassVar[str] = ""
+    #: CSS selectors of nodes inside the body that are not the article (promos, ads).
+    drop: ClassVar[tuple[str, ...]] = ()
+    #: Patterns of whole blocks that are boilerplate by their text.
+    boilerplate: ClassVar[tuple[re.Pattern[str], ...]] = ()
+
+    def __init__(self, page: Page, site: Site) -> None:
+        self.page = page
+        self.site = site
+
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        """Whether this template made the page; the site tries its parsers newest first."""
+        return True
+
+    # -- what the page is --------------------------------------------------------------
+
+    def not_an_article(self) -> str | None:
+        """A reason when the page is not an article (video, gallery, section front), else None."""
+        return None
+
+    # -- record fields -----------------------------------------------------------------
+
+    def headline(self) -> str | None:
+        """The display headline: JSON-LD, then OpenGraph, then the first <h1>."""
+        return (
+            _text(self.page.article_json_ld.get("headline"))
+            or self.page.meta("og:title")
+            or (self.page.css_text("h1"))
+        )
+
+    def description(self) -> str | None:
+        """The dek: JSON-LD description, then the description meta tags."""
+        return _text(self.page.article_json_ld.get("description")) or self.page.meta(
+            "description", "og:description", "twitter:description"
+        )
+
+    def authors(self) -> list[Author]:
+        """JSON-LD authors, else the author meta tag split into people."""
+        found = authors_from_json_ld(self.page.article_json_ld.get("author"))
+        if found:
+            return found
+        byline = self.page.meta("author", "article:author")
+        return [author(name) for name in split_byline(byline)] if byline else []
+
+    def date_published(self) -> str | None:
+        """When the article was first published, with its UTC offset."""
+        return parse_date(self.page.article_json_ld.get("datePublished")) or parse_date(
+            self.page.meta("article:published_time", "datePublished", "og:published_time")
+        )
+
+    def date_modified(self) -> str | None:
+        """When the article was last updated; None when the page does not say."""
+        return parse_date(self.page.article_json_ld.get("dateModified")) or parse_date(
+            self.page.meta("article:modified_time", "dateModified", "og:updated_time")
+        )
+
+    def section(self) -> str | None:
+        """The article's section as the page names it."""
+        section = self.page.article_json_ld.get("articleSection")
+        if isinstance(section, list):
+            section = section[0] if section else None
+        return self.page.meta("article:section") or _text(section)
+
+    def keywords(self) -> list[str]:
+        """Tags and keywords, de-duplicated, in page order."""
+        value = self.page.article_json_ld.get("keywords")
+        if isinstance(value, list):
+            return unique(_text(item) for item in value)
+        text = _text(value) or self.page.meta("news_keywords", "keywords")
+        return split_keywords(text, ",") if text else []
+
+    def language(self) -> str | None:
+        """The ISO 639-1 code of the page's language."""
+        candidates = (
+            self.page.selector.xpath("/html/@lang").get(),
+            _text(self.page.article_json_ld.get("inLanguage")),
+            self.page.meta("og:locale"),
+            self.site.language,
+        )
+        for candidate in candidates:
+            match = _LANGUAGE.match(candidate.strip()) if candidate else None
+            if match:
+                return match[1].lower()
+        return None
+
+    def body(self) -> list[Block]:
+        """The article's blocks: the elements ``body_css`` selects, cleaned."""
+        return extract_blocks(self.page.selector.css(self.body_css).getall(), self.drop, self.boilerplate)
+
+    def main_image(self) -> Image | None:
+        """The lead image: JSON-LD, then og:image."""
+        found = image_from_json_ld(self.page.article_json_ld.get("image"), self.page.url)
+        if found:
+            return found
+        og_image = self.page.meta("og:image")
+        return image(og_image, self.page.url) if og_image else None
+
+    def is_accessible_for_free(self) -> bool | None:
+        """False for subscriber-only articles; True on sites without a paywall; else what JSON-LD says."""
+        if not self.site.paywall:
+            return True
+        return as_bool(self.page.article_json_ld.get("isAccessibleForFree"))
+
+    def canonical_url(self) -> str:
+        """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed."""
+        stated = self.page.css_attr('link[rel="canonical"]', "href") or self.page.meta("og:url")
+        return clean_url(stated or self.page.url, base=self.page.url)
+
+
+def _text(value: Any) -> str | None:
+    return collapse_whitespace(value) or None if isinstance(value, str) else None
+
+
+def unique(values: Any) -> list[str]:
+    """Non-empty strings in first-seen order, duplicates (ignoring case) removed."""
+    seen: dict[str, str] = {}
+    for value in values:
+        if value and value.casefold() not in seen:
+            seen[value.casefold()] = value
+    return list(seen.values())
+
+
+def split_keywords(text: str, separator: str) -> list[str]:
+    """Split a keywords string on its separator into clean, unique keywords."""
+    return unique(collapse_whitespace(part) for part in text.split(separator))
+
+
+def as_bool(value: Any) -> bool | None:
+    """JSON-LD booleans arrive as booleans or as the strings "True"/"False"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+        return value.strip().lower() == "true"
+    return None

@@ -1,0 +1,38 @@
+"""URL clean-up shared by parsers, dedup and spiders."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
+_TRACKING_NAMES = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "cmp", "ref", "referrer", "ito", "itm_source", "taid"}
+)
+
+
+def is_tracking_parameter(name: str) -> bool:
+    """True for query parameters that say where a click came from, not what the page is."""
+    lowered = name.lower()
+    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def clean_url(url: str, base: str | None = None) -> str:
+    """Absolute URL without tracking parameters or fragment; host lower-cased."""
+    absolute = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(absolute)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_parameter(k)
+    ]
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+
+
+def url_id(url: str) -> str:
+    """A stable 16-hex-digit id for a (canonical) URL."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+
+
+def domain_of(url: str) -> str:
+    """The host of a URL, lower-cased, without a leading ``www.``."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")

@@ -1,0 +1,54 @@
+"""One call from page to validated record: find the site, pick its template, parse, validate."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from crawler.errors import EmptyPageError, NotAnArticleError
+from crawler.extract.page import Page, decode_html
+from crawler.record import Record, build_record
+from crawler.sites import site_for_url
+from crawler.validation import validate_record
+
+__all__ = ["parse", "parse_page"]
+
+
+def parse(page: Page) -> Record:
+    """Parse a fetched page with its site's parser and return the validated record.
+
+    Raises UnknownSiteError, NotAnArticleError (EmptyPageError for an empty page) or
+    InvalidRecordError; each names the URL.
+    """
+    if not page.html.strip():
+        raise EmptyPageError(page.url)
+    site = site_for_url(page.url)
+    parser = site.parser_for(page)
+    if parser is None:
+        raise NotAnArticleError(page.url, f"no {site.name} article template recognised")
+    record = build_record(parser)
+    validate_record(record)
+    return record
+
+
+def parse_page(
+    html: str | bytes,
+    url: str,
+    fetched_at: datetime | None = None,
+    status: int | None = 200,
+    content_type: str | None = None,
+) -> dict[str, Any]:
+    """Parse one saved or fetched article page into its record, as a plain dict.
+
+    >>> record = parse_page(open("page.html", "rb").read(), "https://www.ctvnews.ca/...")  # doctest: +SKIP
+
+    ``html`` may be bytes (decoded as a browser would, using ``content_type`` when given);
+    ``fetched_at`` defaults to now and becomes ``metadata.dateDownloaded``.
+    """
+    page = Page(
+        html=decode_html(html, content_type),
+        url=url,
+        fetched_at=fetched_at or datetime.now(timezone.utc),
+        status=status,
+    )
+    return parse(page)

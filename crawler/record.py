@@ -1,0 +1,69 @@
+"""The Article record: assembled from a parser's answers, with the derived fields computed once here.
+
+Field names follow schema.org / zyte-common-items' ``Article``; the JSON Schema in
+``crawler/schema/article.schema.json`` is the contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from crawler._version import __version__
+from crawler.errors import NotAnArticleError
+from crawler.extract.blocks import article_body
+from crawler.extract.dates import format_iso
+from crawler.extract.parser import ArticleParser
+from crawler.extract.urls import url_id
+
+Record = dict[str, Any]
+
+_WORD = re.compile(r"\w+")
+
+
+def build_record(parser: ArticleParser) -> Record:
+    """Ask the parser for every field and assemble the record (not yet validated)."""
+    page, site = parser.page, parser.site
+    reason = parser.not_an_article()
+    if reason:
+        raise NotAnArticleError(page.url, reason)
+    headline = parser.headline()
+    if not headline:
+        raise NotAnArticleError(page.url, "no headline found")
+    blocks = parser.body()
+    if not blocks:
+        raise NotAnArticleError(page.url, "no article body found")
+    body_text = article_body(blocks)
+    canonical = parser.canonical_url()
+    return {
+        "id": url_id(canonical),
+        "url": page.url,
+        "canonicalUrl": canonical,
+        "site": {"id": site.id, "name": site.name},
+        "headline": headline,
+        "description": parser.description(),
+        "authors": parser.authors(),
+        "datePublished": parser.date_published(),
+        "dateModified": parser.date_modified(),
+        "articleSection": parser.section(),
+        "keywords": parser.keywords(),
+        "inLanguage": parser.language(),
+        "articleBody": body_text,
+        "body": blocks,
+        "mainImage": parser.main_image(),
+        "isAccessibleForFree": parser.is_accessible_for_free(),
+        "wordCount": len(_WORD.findall(body_text)),
+        "metadata": {
+            "dateDownloaded": format_iso(page.fetched_at),
+            "parser": site.id,
+            "parserVersion": f"{parser.version}/{__version__}",
+            "httpStatus": page.status,
+            "contentHash": content_hash(body_text),
+        },
+    }
+
+
+def content_hash(body_text: str) -> str:
+    """The hash that tells whether two records hold the same body."""
+    return "sha256:" + hashlib.sha256(body_text.encode("utf-8")).hexdigest()

@@ -1,0 +1,65 @@
+"""The corpus on disk: validated, de-duplicated, safe against a torn last line."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.corpus import Corpus, repair_torn_tail
+from crawler.errors import InvalidRecordError
+from crawler.fixtures import discover
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def record() -> dict:
+    case = next(discover(FIXTURES))
+    return case.replay()
+
+
+def test_records_go_to_their_site_and_publication_day(tmp_path: Path, record: dict) -> None:
+    with Corpus(tmp_path) as corpus:
+        assert corpus.add(record)
+    path = tmp_path / record["site"]["id"] / f"{record['datePublished'][:10]}.jsonl"
+    assert [json.loads(line) for line in path.read_text().splitlines()] == [record]
+
+
+def test_the_same_record_is_stored_once_even_across_runs(tmp_path: Path, record: dict) -> None:
+    with Corpus(tmp_path) as corpus:
+        assert corpus.add(record)
+        assert not corpus.add(copy.deepcopy(record))
+    with Corpus(tmp_path) as corpus:
+        assert not corpus.add(record)
+        assert corpus.duplicates == 1
+    assert sum(len(p.read_text().splitlines()) for p in tmp_path.rglob("*.jsonl")) == 1
+
+
+def test_a_changed_body_is_a_new_record(tmp_path: Path, record: dict) -> None:
+    changed = copy.deepcopy(record)
+    changed["metadata"]["contentHash"] = "sha256:" + "0" * 64
+    with Corpus(tmp_path) as corpus:
+        assert corpus.add(record)
+        assert corpus.add(changed)
+
+
+def test_an_invalid_record_is_refused_and_nothing_is_written(tmp_path: Path, record: dict) -> None:
+    broken = copy.deepcopy(record)
+    broken["datePublished"] = "2023-06-18 08:14"
+    with Corpus(tmp_path) as corpus, pytest.raises(InvalidRecordError, match="datePublished"):
+        corpus.add(broken)
+    assert list(tmp_path.rglob("*.jsonl")) == []
+
+
+def test_a_torn_last_line_is_cut_when_the_corpus_opens(tmp_path: Path, record: dict) -> None:
+    with Corpus(tmp_path) as corpus:
+        corpus.add(record)
+    (path,) = tmp_path.rglob("*.jsonl")
+    whole = path.read_bytes()
+    path.write_bytes(whole + whole[: len(whole) // 2])  # a crash mid-write
+    with Corpus(tmp_path) as corpus:
+        assert not corpus.add(record)
+    assert path.read_bytes() == whole
+    assert not repair_torn_tail(path)

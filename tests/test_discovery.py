@@ -1,0 +1,83 @@
+"""Feeds and sitemaps to article URLs, and the spiders Scrapy sees."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from crawler.discovery import read_listing
+from crawler.sites import all_sites, get_site
+from tests.conftest import REPO
+
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url>
+    <loc>https://www.ctvnews.ca/world/u-s-china-talks-1.6445678</loc>
+    <lastmod>2023-06-18T21:00:00-04:00</lastmod>
+    <news:news>
+      <news:publication><news:name>CTV News</news:name><news:language>en</news:language></news:publication>
+      <news:publication_date>2023-06-18T08:14:00-04:00</news:publication_date>
+      <news:title>U.S., China remain at odds</news:title>
+    </news:news>
+  </url>
+</urlset>"""
+
+SITEMAP_INDEX = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://www.theglobeandmail.com/arc/outboundfeeds/news-sitemap/?from=0</loc></sitemap>
+</sitemapindex>"""
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<item><title>One</title><link>https://www.theglobeandmail.com/world/article-one/?cmp=rss</link>
+<pubDate>Mon, 26 Jul 2021 15:39:50 GMT</pubDate></item></channel></rss>"""
+
+ATOM = b"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">
+<entry><title>A</title><link rel="alternate" href="https://example.com/a"/><published>2024-01-01T00:00:00Z</published></entry>
+</feed>"""
+
+
+def test_news_sitemap_keeps_google_news_fields() -> None:
+    (listing,) = read_listing(NEWS_SITEMAP)
+    assert listing.url == "https://www.ctvnews.ca/world/u-s-china-talks-1.6445678"
+    assert listing.title == "U.S., China remain at odds"
+    assert listing.published == "2023-06-18T08:14:00-04:00"
+    assert listing.modified == "2023-06-18T21:00:00-04:00"
+
+
+def test_sitemap_index_lists_sitemaps() -> None:
+    (listing,) = read_listing(SITEMAP_INDEX)
+    assert listing.is_sitemap and listing.url.endswith("news-sitemap/?from=0")
+
+
+def test_feeds_list_their_items() -> None:
+    assert [item.url for item in read_listing(RSS)] == [
+        "https://www.theglobeandmail.com/world/article-one/?cmp=rss"
+    ]
+    assert [item.url for item in read_listing(ATOM)] == ["https://example.com/a"]
+
+
+def test_broken_xml_lists_nothing() -> None:
+    assert list(read_listing(b"<html><body>not a feed")) == []
+    assert list(read_listing(b"")) == []
+
+
+def test_article_url_patterns() -> None:
+    ctv, globe = get_site("ctvnews"), get_site("globeandmail")
+    assert ctv.is_article_url("https://www.ctvnews.ca/world/u-s-china-talks-1.6445678")
+    assert ctv.is_article_url("https://www.ctvnews.ca/politics/article/some-story/")
+    assert not ctv.is_article_url("https://www.ctvnews.ca/toronto/video/2025/08/27/some-clip/")
+    assert not ctv.is_article_url("https://www.ctvnews.ca/world")
+    assert globe.is_article_url("https://www.theglobeandmail.com/world/article-one/")
+    assert globe.is_article_url("http://www.theglobeandmail.com/news/world/airasia-search/article22224253/")
+    assert not globe.is_article_url("https://www.theglobeandmail.com/world/")
+
+
+def test_scrapy_lists_one_spider_per_site() -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert listed == [site.id for site in all_sites()]

@@ -1,0 +1,136 @@
+"""The shared parsing helpers, on small real-shaped inputs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from crawler.extract.blocks import extract_blocks
+from crawler.extract.bylines import authors_from_json_ld, split_byline
+from crawler.extract.dates import parse_date
+from crawler.extract.images import split_caption_credit
+from crawler.extract.page import Page
+from crawler.extract.urls import clean_url, url_id
+
+
+@pytest.mark.parametrize(
+    ("stated", "expected"),
+    [
+        ("2023-03-24T06:14:32.000-04:00", "2023-03-24T06:14:32-04:00"),
+        ("2024-08-16T12:27:08.062Z", "2024-08-16T12:27:08+00:00"),
+        ("2024-08-16T08:27:08-0400", "2024-08-16T08:27:08-04:00"),
+        ("Fri Mar 24 06:24:01 EDT 2023", "2023-03-24T06:24:01-04:00"),
+        ("Monday, Dec. 29 2014, 6:00 PM EST", "2014-12-29T18:00:00-05:00"),
+        ("Published Monday, November 18, 2019 8:22AM EST", "2019-11-18T08:22:00-05:00"),
+    ],
+)
+def test_dates_keep_the_stated_offset(stated: str, expected: str) -> None:
+    assert parse_date(stated) == expected
+
+
+@pytest.mark.parametrize("stated", ["2023-03-24", "2021-07-26T15:39:50", "yesterday-ish", "", None, 17])
+def test_dates_without_a_zone_are_never_invented(stated: object) -> None:
+    assert parse_date(stated) is None
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Sam Metz And Barbara Ortutay", ["Sam Metz", "Barbara Ortutay"]),
+        (
+            "By Jill Colvin and Colleen Long, The Associated Press",
+            ["Jill Colvin", "Colleen Long", "The Associated Press"],
+        ),
+        ("The Globe and Mail", []),
+        ("Staff", []),
+        ("CTVNews.ca Staff", []),
+        ("By ", []),
+    ],
+)
+def test_bylines_split_into_people(byline: str, names: list[str]) -> None:
+    assert split_byline(byline) == names
+
+
+def test_json_ld_authors_split_joint_names_and_keep_profile_urls() -> None:
+    value = [
+        {
+            "@type": "Person",
+            "name": "The Associated Press",
+            "sameAs": "https://www.ctvnews.ca/the-associated-press-1.4652227",
+        },
+        {"@type": "Person", "name": "Sam Metz And Barbara Ortutay"},
+    ]
+    assert authors_from_json_ld(value) == [
+        {
+            "name": "The Associated Press",
+            "url": "https://www.ctvnews.ca/the-associated-press-1.4652227",
+        },
+        {"name": "Sam Metz"},
+        {"name": "Barbara Ortutay"},
+    ]
+
+
+def test_blocks_keep_article_text_and_drop_boilerplate() -> None:
+    blocks = extract_blocks(
+        [
+            '<span class="placeline">SALT LAKE CITY - </span>',
+            "<p> Children and teens in <a href='/x'>Utah</a> would lose access.</p>",
+            "<ul><li><strong><a href='/newsletters'>Capital Dispatch: Sign up</a></strong></li></ul>",
+            "<div class='ad'><p>Story continues below advertisement</p></div>",
+            "<h2>MIGRATION BREAKTHROUGH</h2>",
+            "<ul><li>one point</li><li>another point</li></ul>",
+            "<blockquote><p>A quoted line.</p></blockquote>",
+            "<figure><figcaption>A caption (AP Photo)</figcaption></figure>",
+            "<p>------</p>",
+            "<p>(<a href='/related'>Related: another story</a>)</p>",
+            "<p><em>This report by The Canadian Press was first published March 24, 2023.</em></p>",
+        ]
+    )
+    assert blocks == [
+        {
+            "type": "paragraph",
+            "text": "SALT LAKE CITY - Children and teens in Utah would lose access.",
+        },
+        {"type": "heading", "text": "MIGRATION BREAKTHROUGH"},
+        {
+            "type": "list",
+            "text": "one point\nanother point",
+            "items": ["one point", "another point"],
+        },
+        {"type": "quote", "text": "A quoted line."},
+        {
+            "type": "paragraph",
+            "text": "This report by The Canadian Press was first published March 24, 2023.",
+        },
+    ]
+
+
+def test_caption_credit_split() -> None:
+    assert split_caption_credit(
+        "Gov. Cox signs bills on Thursday. (Trent Nelson/The Salt Lake Tribune via AP)"
+    ) == (
+        "Gov. Cox signs bills on Thursday.",
+        "Trent Nelson/The Salt Lake Tribune via AP",
+    )
+    assert split_caption_credit("No credit here") == ("No credit here", None)
+
+
+def test_clean_url_strips_tracking_and_fragment() -> None:
+    url = "https://WWW.theglobeandmail.com/world/article-x/?utm_source=rss&cmp=rss&page=2#comments"
+    assert clean_url(url) == "https://www.theglobeandmail.com/world/article-x/?page=2"
+    assert url_id(clean_url(url)) == url_id("https://www.theglobeandmail.com/world/article-x/?page=2")
+    assert len(url_id(url)) == 16
+
+
+def test_page_flattens_json_ld_graphs_and_skips_broken_blocks() -> None:
+    html = """<html><head>
+    <script type="application/ld+json">{not json</script>
+    <script type="application/ld+json">
+      {"@graph": [{"@type": "WebSite"}, {"@type": ["NewsArticle"], "headline": "H"}]}
+    </script>
+    <meta property="og:title" content=" OG title "></head><body></body></html>"""
+    page = Page(html=html, url="https://example.com/a", fetched_at=datetime.now(timezone.utc))
+    assert page.article_json_ld["headline"] == "H"
+    assert page.meta("og:title") == "OG title"
+    assert page.meta("missing") is None

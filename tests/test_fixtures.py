@@ -1,0 +1,35 @@
+"""Fixture replay: every saved page through the real parser registry, every field compared."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.fixtures import Fixture, discover, field_differences
+from crawler.sites import all_sites
+from crawler.validation import validate_record
+from tests.conftest import FIXTURES
+
+CASES = list(discover(FIXTURES))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_fixture_replays_to_its_expected_record(case: Fixture) -> None:
+    record = case.replay()
+    validate_record(record)
+    differences = field_differences(case.expected(), record)
+    report = "\n\n".join(f"field {field}:\n{diff}" for field, diff in differences.items())
+    assert not differences, f"{case.name} differs from expected.json\n{report}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_expected_records_are_complete_and_valid(case: Fixture) -> None:
+    validate_record(case.expected())
+
+
+@pytest.mark.parametrize("site", all_sites(), ids=lambda site: site.id)
+def test_every_site_has_fixtures_for_every_template(site) -> None:  # type: ignore[no-untyped-def]
+    versions = {
+        case.expected()["metadata"]["parserVersion"].split("/")[0] for case in discover(FIXTURES, site.id)
+    }
+    assert len(list(discover(FIXTURES, site.id))) >= 4
+    assert versions == set(site.versions)

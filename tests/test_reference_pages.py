@@ -1,0 +1,40 @@
+"""Real pages of the target sites (../shared/reference/pages) against expectations we wrote by reading them.
+
+The pages are the publishers' and stay outside the repository; this test skips where they are absent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from crawler import UnknownSiteError, parse_page
+from tests.conftest import REPO, shared_path
+
+EXPECTATIONS: dict[str, dict[str, Any]] = json.loads(
+    (REPO / "tests" / "reference_expectations.json").read_text(encoding="utf-8")
+)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_reference_page(name: str) -> None:
+    expected = EXPECTATIONS[name]
+    page = shared_path("reference", "pages", name)
+    try:
+        record = parse_page(page.read_bytes(), expected["url"])
+    except UnknownSiteError:
+        pytest.skip(f"{name}: no parser for this site yet")
+    paragraphs = [block["text"] for block in record["body"]]
+    assert record["headline"] == expected["headline"]
+    assert [a["name"] for a in record["authors"]] == expected["authors"]
+    assert record["datePublished"] == expected["datePublished"]
+    assert _norm(paragraphs[0]) == _norm(expected["firstParagraph"])
+    assert _norm(paragraphs[-1]) == _norm(expected["lastParagraph"])
+    assert len(paragraphs) == expected["paragraphCount"]

@@ -1,0 +1,37 @@
+"""Every record is checked against the shipped JSON Schema; a bad one names its field."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from crawler.errors import InvalidRecordError
+from crawler.fixtures import discover
+from crawler.validation import article_schema, validate_record
+from tests.conftest import FIXTURES
+
+
+def test_the_schema_ships_in_the_package_and_covers_every_field() -> None:
+    schema = article_schema()
+    assert set(schema["required"]) == set(schema["properties"])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("datePublished", "2023-06-18T08:14:00Z", "datePublished"),
+        ("headline", "", "headline"),
+        ("authors", [{"name": "X", "role": "By"}], "authors/0"),
+        ("body", [], "body"),
+        ("inLanguage", "English", "inLanguage"),
+    ],
+)
+def test_invalid_records_are_reported_with_field_and_reason(field: str, value: object, reason: str) -> None:
+    record = copy.deepcopy(next(discover(FIXTURES)).replay())
+    validate_record(record)
+    record[field] = value
+    with pytest.raises(InvalidRecordError) as raised:
+        validate_record(record)
+    assert raised.value.field == reason
+    assert record["url"] in str(raised.value)
