@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     view = parse.add_mutually_exclusive_group()
     view.add_argument("--json", dest="text", action="store_false", help="print the record as JSON (default)")
     view.add_argument("--text", dest="text", action="store_true", help="print a readable view")
-    parse.set_defaults(run=_run_parse)
+    parse.set_defaults(run=_run_parse, text=False)
 
     sites = commands.add_parser("sites", help="list the supported sites")
     sites.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="fixture folder to count")

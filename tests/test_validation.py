@@ -22,7 +22,8 @@ def test_the_schema_ships_in_the_package_and_covers_every_field() -> None:
     [
         ("datePublished", "2023-06-18T08:14:00Z", "datePublished"),
         ("headline", "", "headline"),
-        ("authors", [{"name": "X", "role": "By"}], "authors/0"),
+        ("authors", [{"name": "Xavier Roe", "role": "By"}], "authors/0"),
+        ("authors", [{"name": "X"}], "authors/0/name"),
         ("body", [], "body"),
         ("inLanguage", "English", "inLanguage"),
     ],

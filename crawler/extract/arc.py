@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.page import JsonObject, Page
@@ -46,8 +47,11 @@ def dig(data: Any, *path: str | int) -> Any:
     return data
 
 
-def ans_authors(story: JsonObject) -> list[Author]:
-    """Authors from ANS ``credits.by``: the original profile's full name where Arc keeps one."""
+def ans_authors(story: JsonObject, base: str) -> list[Author]:
+    """Authors from ANS ``credits.by``: the original profile's full name where Arc keeps one.
+
+    Arc stores profile links relative to the site, so they are resolved against ``base``.
+    """
     found: list[Author] = []
     for credit in dig(story, "credits", "by") or []:
         original = dig(credit, "additional_properties", "original") or {}
@@ -56,7 +60,8 @@ def ans_authors(story: JsonObject) -> list[Author]:
         )
         name = full_name or credit.get("name") or ""
         url = original.get("bio_page") or credit.get("url")
-        found.extend(author(person, url if isinstance(url, str) else None) for person in split_byline(name))
+        link = urljoin(base, url) if isinstance(url, str) and url else None
+        found.extend(author(person, link) for person in split_byline(name))
     return merge_authors(found)
 
 

@@ -21,7 +21,7 @@ class Author(_AuthorRequired, total=False):
 
 _LEADING_BY = re.compile(r"^\s*by\s*:?\s+", re.IGNORECASE)
 # Outlet names that contain a separator word; they credit the publisher, never a person.
-_OUTLETS = re.compile(r"\bthe globe and mail\b", re.IGNORECASE)
+_OUTLETS = re.compile(r"\b(?:special to )?the globe and mail\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bAnd\b|\bAND\b)\s*")
 _JUNK = frozenset(
     {

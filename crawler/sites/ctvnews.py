@@ -49,7 +49,7 @@ class ArcXP2024(ArticleParser):
         )
 
     def authors(self) -> list[Author]:
-        return ans_authors(self.story) or super().authors()
+        return ans_authors(self.story, self.page.url) or super().authors()
 
     def date_published(self) -> str | None:
         return parse_date(self.story.get("first_publish_date")) or super().date_published()
@@ -67,11 +67,15 @@ class ArcXP2024(ArticleParser):
         return extract_blocks(ans_body_html(self.story), self.drop)
 
     def main_image(self) -> Image | None:
+        # The served (resized) image is the page's JSON-LD/og:image; ANS adds caption and credit.
+        lead = super().main_image()
         promo = dig(self.story, "promo_items", "basic")
-        if isinstance(promo, dict) and isinstance(promo.get("url"), str):
-            credit = ", ".join(c["name"] for c in dig(promo, "credits", "by") or [] if c.get("name"))
-            return image(promo["url"], self.page.url, promo.get("caption"), credit or None)
-        return super().main_image()
+        if lead is None or not isinstance(promo, dict):
+            return lead
+        credit = ", ".join(c["name"] for c in dig(promo, "credits", "by") or [] if c.get("name"))
+        return image(
+            lead["url"], self.page.url, promo.get("caption") or lead["caption"], credit or lead["credit"]
+        )
 
 
 class Aem2023(ArticleParser):
@@ -79,7 +83,7 @@ class Aem2023(ArticleParser):
 
     version = "2023-aem"
     body_css = "div.c-text > *"
-    drop = ("sra-advert", "div.sraAdvert", "related-articles")
+    drop = ("sra-advert", "div.sraAdvert", "related-articles", "div.inline-image")
 
     @classmethod
     def matches(cls, page: Page) -> bool:
