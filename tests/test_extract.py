@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crawler.extract.blocks import extract_blocks
+from crawler.extract.blocks import blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.images import split_caption_credit
@@ -72,7 +72,7 @@ def test_json_ld_authors_split_joint_names_and_keep_profile_urls() -> None:
 
 
 def test_blocks_keep_article_text_and_drop_boilerplate() -> None:
-    blocks = extract_blocks(
+    blocks = blocks_from_html(
         [
             '<span class="placeline">SALT LAKE CITY - </span>',
             "<p> Children and teens in <a href='/x'>Utah</a> would lose access.</p>",

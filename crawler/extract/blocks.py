@@ -1,23 +1,31 @@
-"""Article body blocks from a small HTML fragment: paragraphs, sub-heads, lists and quotes.
+"""Article body blocks from the article's elements: paragraphs, sub-heads, lists and quotes.
 
-Parsers select the article's elements with lxml (fast, over the whole page); this module
-cleans only that fragment with BeautifulSoup: it drops the nodes a site declares as
-boilerplate, classifies each remaining top-level element, and drops lines that are
-boilerplate by their text ("Story continues below advertisement") or carry no words.
+Parsers select the article's top-level elements on the page's lxml tree; this module
+cleans copies of just those elements: it drops the nodes a site declares as boilerplate,
+classifies each remaining element, and drops lines that are boilerplate by their text
+("Story continues below advertisement") or carry no words.
+
+It works on the lxml tree the page was already parsed into. BeautifulSoup was the first
+choice here, but building a soup costs about 2 ms even for a 3 KB fragment, which alone
+puts the 300 pages/s target out of reach (see bench/parse.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Literal, TypedDict
+from copy import deepcopy
+from functools import cache
+from typing import Any, Literal, TypedDict
 
-from bs4 import BeautifulSoup
-from bs4.element import Comment, NavigableString, Tag
+import lxml.html
+from lxml import etree
+from parsel.csstranslator import css2xpath
 
 from crawler.extract.page import collapse_whitespace
 
 BlockType = Literal["paragraph", "heading", "list", "quote"]
+Element = Any  # lxml.html.HtmlElement; lxml ships no type stubs
 
 
 class _BlockRequired(TypedDict):
@@ -46,45 +54,74 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LISTS = frozenset({"ul", "ol"})
 _INLINE = frozenset({"span", "em", "strong", "b", "i", "a", "small", "time", "u", "sup", "sub"})
 _BLOCK_LEVEL = frozenset({"p", "blockquote", "div", "section", *_HEADINGS, *_LISTS})
+_WRAPPERS = frozenset({"div", "section"})
 _HAS_WORD = re.compile(r"\w")
 
 
 def extract_blocks(
-    fragments: Iterable[str],
+    elements: Iterable[Element | str],
     drop: Sequence[str] = (),
     boilerplate: Sequence[re.Pattern[str]] = (),
 ) -> list[Block]:
-    """Turn the article's top-level elements (as HTML strings, in page order) into blocks.
+    """Turn the article's top-level elements, in page order, into blocks.
 
-    ``drop`` lists CSS selectors of nodes to remove first; ``boilerplate`` lists patterns of
-    whole block texts that are not the article's own words.
+    ``elements`` are lxml elements of the page (they are copied, never changed) or loose
+    text; ``drop`` lists CSS selectors of nodes to remove first; ``boilerplate`` lists
+    patterns of whole block texts that are not the article's own words.
     """
-    soup = BeautifulSoup("<div>" + "".join(fragments) + "</div>", "lxml")
-    root = soup.find("div")
-    if not isinstance(root, Tag):
-        return []
-    for node in root.select(", ".join((*COMMON_DROP, *drop))):
-        node.decompose()
+    dropping = _drop_query((*COMMON_DROP, *drop))
+    cleaned: list[Element | str] = []
+    for element in elements:
+        if isinstance(element, str):
+            cleaned.append(element)
+            continue
+        copy = deepcopy(element)
+        copy.tail = None
+        if _remove_matches(copy, dropping):
+            cleaned.append(copy)
     patterns = (*COMMON_BOILERPLATE, *boilerplate)
-    return [block for block in _blocks(root) if not _is_boilerplate(block, patterns)]
+    return [block for block in _blocks(cleaned) if not _is_boilerplate(block, patterns)]
 
 
-def _blocks(root: Tag) -> list[Block]:
+def blocks_from_html(fragments: Iterable[str], drop: Sequence[str] = ()) -> list[Block]:
+    """Blocks from HTML strings (e.g. the paragraphs of an embedded JSON story)."""
+    elements: list[Element | str] = []
+    for fragment in fragments:
+        elements.extend(lxml.html.fragments_fromstring(fragment))
+    return extract_blocks(elements, drop)
+
+
+@cache
+def _drop_query(selectors: tuple[str, ...]) -> etree.XPath:
+    # css2xpath gives "descendant-or-self::x"; the union matches the element itself or any node inside.
+    return etree.XPath(" | ".join(css2xpath(selector) for selector in selectors))
+
+
+def _remove_matches(element: Element, query: etree.XPath) -> bool:
+    """Remove matching nodes inside ``element``; False when the element itself matches."""
+    for node in query(element):
+        if node is element:
+            return False
+        if node.getparent() is not None:
+            node.drop_tree()
+    return True
+
+
+def _blocks(elements: Iterable[Element | str]) -> list[Block]:
     blocks: list[Block] = []
     pending_prefix = ""
-    for child in root.children:
-        if isinstance(child, Comment):
+    for element in elements:
+        tag = element.tag if not isinstance(element, str) else None
+        if isinstance(tag, str) and tag in _WRAPPERS and _holds_blocks(element):
+            blocks.extend(_blocks(_children_and_text(element)))  # a wrapper: its children are the blocks
             continue
-        if isinstance(child, Tag) and child.name in {"div", "section"} and _holds_blocks(child):
-            blocks.extend(_blocks(child))  # a wrapper: its children are the blocks
-            continue
-        if isinstance(child, NavigableString) or (isinstance(child, Tag) and child.name in _INLINE):
+        if tag is None or tag in _INLINE:
             # A loose inline piece (a dateline such as CTV's span.placeline) opens the next block.
-            pending_prefix = collapse_whitespace(pending_prefix + " " + _text(child))
+            pending_prefix = collapse_whitespace(f"{pending_prefix} {_text(element)}")
             continue
-        if not isinstance(child, Tag):
-            continue
-        block = _classify(child)
+        if not isinstance(tag, str):
+            continue  # comments, processing instructions
+        block = _classify(element, tag)
         if block is None:
             continue
         if pending_prefix and block["type"] == "paragraph":
@@ -94,42 +131,50 @@ def _blocks(root: Tag) -> list[Block]:
     return blocks
 
 
-def _holds_blocks(element: Tag) -> bool:
-    return any(isinstance(child, Tag) and child.name in _BLOCK_LEVEL for child in element.children)
+def _children_and_text(element: Element) -> list[Element | str]:
+    pieces: list[Element | str] = [element.text] if element.text and element.text.strip() else []
+    for child in element:
+        pieces.append(child)
+        if child.tail and child.tail.strip():
+            pieces.append(child.tail)
+    return pieces
 
 
-def _classify(element: Tag) -> Block | None:
-    name = element.name
-    if name in _LISTS:
+def _holds_blocks(element: Element) -> bool:
+    return any(isinstance(child.tag, str) and child.tag in _BLOCK_LEVEL for child in element)
+
+
+def _classify(element: Element, tag: str) -> Block | None:
+    if tag in _LISTS:
         # Items that are only a link are promos ("Capital Dispatch: Sign up..."), not list content.
-        items = [text for li in element.find_all("li") if not _is_link_only(li) and (text := _text(li))]
+        items = [text for li in element.iter("li") if not _is_link_only(li) and (text := _text(li))]
         return {"type": "list", "text": "\n".join(items), "items": items} if items else None
-    if name == "p" and _is_link_only(element):
+    if tag == "p" and _is_link_only(element):
         return None  # an inline related-story link, e.g. "(<a>What we know so far</a>)"
     text = _text(element)
     if not text:
         return None
-    if name in _HEADINGS:
+    if tag in _HEADINGS:
         return {"type": "heading", "text": text}
-    if name == "blockquote":
+    if tag == "blockquote":
         return {"type": "quote", "text": text}
     return {"type": "paragraph", "text": text}
 
 
-def _is_link_only(element: Tag) -> bool:
-    links = element.find_all("a")
+def _is_link_only(element: Element) -> bool:
+    links = list(element.iter("a"))
     if len(links) != 1:
         return False
-    outside = "".join(str(s) for s in element.find_all(string=True) if s.find_parent("a") is None)
-    return not _HAS_WORD.search(outside)
+    inside = _text(links[0])
+    return bool(inside) and not _HAS_WORD.search(_text(element).replace(inside, "", 1))
 
 
-def _text(node: Tag | NavigableString) -> str:
-    if isinstance(node, NavigableString):
-        return collapse_whitespace(str(node))
-    for line_break in node.find_all("br"):
-        line_break.replace_with(" ")
-    return collapse_whitespace(node.get_text())
+def _text(node: Element | str) -> str:
+    if isinstance(node, str):
+        return collapse_whitespace(node)
+    for line_break in node.iter("br"):
+        line_break.tail = " " + (line_break.tail or "")
+    return collapse_whitespace("".join(node.itertext()))
 
 
 def _is_boilerplate(block: Block, patterns: Sequence[re.Pattern[str]]) -> bool:

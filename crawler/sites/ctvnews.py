@@ -12,7 +12,7 @@ import re
 from functools import cached_property
 
 from crawler.extract.arc import ans_authors, ans_body_html, ans_tags, dig, global_content
-from crawler.extract.blocks import Block, extract_blocks
+from crawler.extract.blocks import Block, blocks_from_html
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.images import Image, image, split_caption_credit
@@ -64,7 +64,7 @@ class ArcXP2024(ArticleParser):
         return ans_tags(self.story) or super().keywords()
 
     def body(self) -> list[Block]:
-        return extract_blocks(ans_body_html(self.story), self.drop)
+        return blocks_from_html(ans_body_html(self.story), self.drop)
 
     def main_image(self) -> Image | None:
         # The served (resized) image is the page's JSON-LD/og:image; ANS adds caption and credit.
