@@ -147,19 +147,25 @@ def _run_replay(arguments: argparse.Namespace) -> int:
     skipped = 0
     with Corpus(arguments.out) as corpus:
         for number, case in enumerate(cases, 1):
-            print(f"\r[{number}/{len(cases)}] {case.name:<60}", end="", file=sys.stderr, flush=True)
+            _progress(f"[{number}/{len(cases)}] {case.name}")
             try:
                 corpus.add(case.replay())
             except NotAnArticleError as error:
                 skipped += 1
-                print(f"\nskipped: {error}", file=sys.stderr)
-    print(file=sys.stderr)
+                print(f"skipped: {error}", file=sys.stderr)
+    _progress("")
     per_site = ", ".join(f"{site} {count}" for site, count in sorted(corpus.written.items()))
     print(
-        f"corpus {arguments.out}: {sum(corpus.written.values())} articles written ({per_site or 'none'}), "
+        f"corpus {arguments.out}/: {sum(corpus.written.values())} articles written ({per_site or 'none'}), "
         f"{corpus.duplicates} already stored, {skipped} skipped, in {time.monotonic() - started:.1f} s"
     )
     return 0
+
+
+def _progress(line: str) -> None:
+    """One line redrawn in place on a terminal; nothing in logs, where it would only be noise."""
+    if sys.stderr.isatty():
+        print(f"\r{line:<79}", end="" if line else "\r", file=sys.stderr, flush=True)
 
 
 def _confirm(question: str) -> bool:
