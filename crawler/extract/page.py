@@ -106,6 +106,11 @@ class Page:
                 return value.strip()
         return None
 
+    @property
+    def canonical_link(self) -> str | None:
+        """The href of <link rel="canonical">, if any."""
+        return self._head.canonical
+
     def css_text(self, query: str) -> str | None:
         """The whitespace-collapsed text of the first element matching a CSS query."""
         node = self.selector.css(query)
@@ -125,11 +130,16 @@ class _HeadIndex:
 
     meta: dict[str, str]
     json_ld: list[str]
+    canonical: str | None = None
 
     @classmethod
     def of(cls, selector: Selector) -> _HeadIndex:
         index = cls(meta={}, json_ld=[])
-        for element in selector.root.iter("meta", "script"):
+        for element in selector.root.iter("meta", "script", "link"):
+            if element.tag == "link":
+                if index.canonical is None and "canonical" in (element.get("rel") or "").lower().split():
+                    index.canonical = (element.get("href") or "").strip() or None
+                continue
             if element.tag == "script":
                 if (element.get("type") or "").strip().lower() == "application/ld+json" and element.text:
                     index.json_ld.append(element.text)

@@ -139,7 +139,7 @@ class ArticleParser:
 
     def canonical_url(self) -> str:
         """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed."""
-        stated = self.page.css_attr('link[rel="canonical"]', "href") or self.page.meta("og:url")
+        stated = self.page.canonical_link or self.page.meta("og:url")
         return clean_url(stated or self.page.url, base=self.page.url)
 
 

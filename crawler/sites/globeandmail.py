@@ -48,7 +48,7 @@ class Arc(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.selector.css("p.c-article-body__text")) or bool(global_content(page))
+        return bool(global_content(page)) or bool(page.selector.css("p.c-article-body__text"))
 
     @cached_property
     def story(self) -> JsonObject:
