@@ -14,9 +14,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-## run: parse the bundled fixture pages offline into ./corpus (JSON Lines), with a summary
+## run: crawl every site offline from the bundled fixtures (feeds, sitemaps, sections, articles) into ./corpus
 run: setup
-	$(BIN)/crawler replay --fixtures fixtures --out $(CORPUS)
+	$(BIN)/crawler crawl --replay fixtures --out $(CORPUS)
 
 ## test: the whole test suite
 test: setup

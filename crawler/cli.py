@@ -10,12 +10,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler._version import __version__
-from crawler.corpus import Corpus
-from crawler.errors import CrawlerError, NotAnArticleError
+from crawler.errors import CrawlerError
 from crawler.fixtures import Fixture, discover, field_differences, record_diff
 from crawler.parsing import parse_page
 from crawler.render import as_json, as_text
-from crawler.sites import all_sites
+from crawler.sites import all_sites, get_site
 
 DEFAULT_FIXTURES = Path("fixtures")
 DEFAULT_CORPUS = Path("corpus")
@@ -66,10 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("--yes", action="store_true", help="keep every change without asking")
     update.set_defaults(run=_run_fixtures_update)
 
-    replay = commands.add_parser("replay", help="parse every fixture page into a JSON Lines corpus")
-    replay.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES)
-    replay.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
-    replay.set_defaults(run=_run_replay)
+    crawl = commands.add_parser("crawl", help="crawl sites' feeds, sitemaps and sections into the corpus")
+    crawl.add_argument("sites", nargs="*", metavar="SITE", help="site ids (default: every site)")
+    crawl.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    crawl.add_argument(
+        "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
+    )
+    crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.set_defaults(run=_run_crawl)
+
     return parser
 
 
@@ -139,33 +143,20 @@ def _run_fixtures_update(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def _run_replay(arguments: argparse.Namespace) -> int:
+def _run_crawl(arguments: argparse.Namespace) -> int:
+    from crawler.crawl import crawl  # Scrapy loads only for the commands that crawl
+
+    site_ids = arguments.sites or [site.id for site in all_sites()]
+    for site_id in site_ids:
+        try:
+            get_site(site_id)
+        except KeyError as error:
+            raise CrawlerError(str(error.args[0])) from None
     started = time.monotonic()
-    cases = list(discover(arguments.fixtures))
-    if not cases:
-        raise CrawlerError(f"{arguments.fixtures}: no fixture pages found")
-    skipped = 0
-    with Corpus(arguments.out) as corpus:
-        for number, case in enumerate(cases, 1):
-            _progress(f"[{number}/{len(cases)}] {case.name}")
-            try:
-                corpus.add(case.replay())
-            except NotAnArticleError as error:
-                skipped += 1
-                print(f"skipped: {error}", file=sys.stderr)
-    _progress("")
-    per_site = ", ".join(f"{site} {count}" for site, count in sorted(corpus.written.items()))
-    print(
-        f"corpus {arguments.out}/: {sum(corpus.written.values())} articles written ({per_site or 'none'}), "
-        f"{corpus.duplicates} already stored, {skipped} skipped, in {time.monotonic() - started:.1f} s"
-    )
+    report = crawl(site_ids, arguments.out, arguments.replay, {"LOG_LEVEL": arguments.log_level})
+    print(report.summary())
+    print(f"corpus {arguments.out}/, in {time.monotonic() - started:.1f} s")
     return 0
-
-
-def _progress(line: str) -> None:
-    """One line redrawn in place on a terminal; nothing in logs, where it would only be noise."""
-    if sys.stderr.isatty():
-        print(f"\r{line:<79}", end="" if line else "\r", file=sys.stderr, flush=True)
 
 
 def _confirm(question: str) -> bool:

@@ -36,3 +36,10 @@ CORPUS_DIR = ""
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Last before the download: answers from fixtures when REPLAY_DIR is set, else does nothing.
+    "crawler.replay.ReplayMiddleware": 990,
+}
+#: A fixtures folder to replay the crawl from instead of the network (see crawler/replay.py).
+REPLAY_DIR = ""

@@ -98,21 +98,6 @@ def test_fixtures_update_shows_the_diff_and_keeps_it(
     assert json.loads((target / "expected.json").read_text()) == CASES[0].expected()
 
 
-def test_replay_writes_a_corpus_with_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out_dir = tmp_path / "corpus"
-    assert main(["replay", "--fixtures", str(FIXTURES), "--out", str(out_dir)]) == 0
-    summary = capsys.readouterr().out
-    stored = [
-        json.loads(line)
-        for path in sorted(out_dir.rglob("*.jsonl"))
-        for line in path.read_text().splitlines()
-    ]
-    assert sorted(r["id"] for r in stored) == sorted(case.expected()["id"] for case in CASES)
-    assert f"{len(CASES)} articles written" in summary
-    assert main(["replay", "--fixtures", str(FIXTURES), "--out", str(out_dir)]) == 0
-    assert f"0 articles written (none), {len(CASES)} already stored" in capsys.readouterr().out
-
-
 def test_parse_page_library_call_returns_the_record() -> None:
     from crawler import parse_page
 

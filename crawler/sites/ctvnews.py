@@ -168,7 +168,7 @@ SITE = Site(
     sources=(
         Source("feed", "https://www.ctvnews.ca/rss/ctvnews-ca-top-stories-public-rss-1.822009"),
         Source("news-sitemap", "https://www.ctvnews.ca/sitemap_news.xml"),
-        Source("feed", "https://www.ctvnews.ca/arc/outboundfeeds/rss/?outputType=xml"),
         Source("sitemap-index", "https://www.ctvnews.ca/arc/outboundfeeds/sitemap-news-index/"),
+        Source("section", "https://www.ctvnews.ca/world"),
     ),
 )

@@ -173,5 +173,6 @@ SITE = Site(
             "sitemap-index",
             "https://www.theglobeandmail.com/arc/outboundfeeds/news-sitemap-index/?outputType=xml",
         ),
+        Source("section", "https://www.theglobeandmail.com/world/"),
     ),
 )
