@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler._version import __version__
+from crawler.corpus_report import corpus_stats, export_text
 from crawler.errors import CrawlerError
 from crawler.fixtures import Fixture, discover, field_differences, record_diff
 from crawler.parsing import parse_page
@@ -64,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("--root", type=Path, default=DEFAULT_FIXTURES)
     update.add_argument("--yes", action="store_true", help="keep every change without asking")
     update.set_defaults(run=_run_fixtures_update)
+
+    corpus = commands.add_parser("corpus", help="report on or export a corpus folder")
+    corpus_commands = corpus.add_subparsers(title="corpus commands", required=True, metavar="ACTION")
+    stats = corpus_commands.add_parser("stats", help="records per site and day, and field coverage")
+    stats.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    stats.set_defaults(run=_run_corpus_stats)
+    export = corpus_commands.add_parser(
+        "export", help="plain text, one file per article, in the seed's shape"
+    )
+    export.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    export.add_argument("--to", type=Path, required=True, help="folder to write the text files to")
+    export.set_defaults(run=_run_corpus_export)
 
     crawl = commands.add_parser("crawl", help="crawl sites' feeds, sitemaps and sections into the corpus")
     crawl.add_argument("sites", nargs="*", metavar="SITE", help="site ids (default: every site)")
@@ -141,6 +154,23 @@ def _run_fixtures_update(arguments: argparse.Namespace) -> int:
             kept += 1
     print(f"{changed} fixtures changed, {kept} updated")
     return 0
+
+
+def _run_corpus_stats(arguments: argparse.Namespace) -> int:
+    print(corpus_stats(_existing_corpus(arguments.dir)).table())
+    return 0
+
+
+def _run_corpus_export(arguments: argparse.Namespace) -> int:
+    count = export_text(_existing_corpus(arguments.dir), arguments.to)
+    print(f"{count} articles written as text to {arguments.to}/")
+    return 0
+
+
+def _existing_corpus(path: Path) -> Path:
+    if not path.is_dir():
+        raise CrawlerError(f"{path}: no corpus folder here")
+    return path
 
 
 def _run_crawl(arguments: argparse.Namespace) -> int:

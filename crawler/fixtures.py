@@ -115,9 +115,14 @@ def record_diff(old: Record, new: Record) -> str:
 
 
 def write_json(path: Path, data: Any) -> None:
-    """Write JSON readably and atomically (a temporary file renamed over the target)."""
+    """Write JSON readably and atomically."""
+    write_text_atomically(path, _pretty(data) + "\n")
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a temporary file beside it, renamed over the target."""
     temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(_pretty(data) + "\n", encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
 
 

@@ -24,7 +24,7 @@ def test_records_go_to_their_site_and_publication_day(tmp_path: Path, record: di
     with Corpus(tmp_path) as corpus:
         assert corpus.add(record)
     path = tmp_path / record["site"]["id"] / f"{record['datePublished'][:10]}.jsonl"
-    assert [json.loads(line) for line in path.read_text().splitlines()] == [record]
+    assert [json.loads(line) for line in path.read_text().splitlines()] == [record | {"revision": 1}]
 
 
 def test_the_same_record_is_stored_once_even_across_runs(tmp_path: Path, record: dict) -> None:
@@ -37,12 +37,39 @@ def test_the_same_record_is_stored_once_even_across_runs(tmp_path: Path, record:
     assert sum(len(p.read_text().splitlines()) for p in tmp_path.rglob("*.jsonl")) == 1
 
 
-def test_a_changed_body_is_a_new_record(tmp_path: Path, record: dict) -> None:
+def _changed(record: dict, **changes: str) -> dict:
     changed = copy.deepcopy(record)
-    changed["metadata"]["contentHash"] = "sha256:" + "0" * 64
+    if "body" in changes:
+        changed["metadata"]["contentHash"] = "sha256:" + changes["body"] * 64
+    if "modified" in changes:
+        changed["dateModified"] = changes["modified"]
+    return changed
+
+
+def test_a_changed_article_is_stored_again_as_its_next_revision(tmp_path: Path, record: dict) -> None:
+    new_body = _changed(record, body="1")
+    updated = _changed(new_body, modified="2030-01-01T00:00:00+00:00")
     with Corpus(tmp_path) as corpus:
         assert corpus.add(record)
-        assert corpus.add(changed)
+        assert corpus.add(new_body)
+        assert not corpus.add(new_body)
+    with Corpus(tmp_path) as corpus:  # the numbering survives a restart
+        assert corpus.add(updated)
+        assert corpus.revisions == 1
+    stored = [json.loads(line) for line in next(tmp_path.rglob("*.jsonl")).read_text().splitlines()]
+    assert [(r["revision"], r["metadata"]["contentHash"][-1], r["dateModified"]) for r in stored] == [
+        (1, record["metadata"]["contentHash"][-1], record["dateModified"]),
+        (2, "1", record["dateModified"]),
+        (3, "1", "2030-01-01T00:00:00+00:00"),
+    ]
+
+
+def test_the_same_body_under_another_url_is_a_duplicate(tmp_path: Path, record: dict) -> None:
+    elsewhere = copy.deepcopy(record) | {"id": "0" * 16, "canonicalUrl": record["canonicalUrl"] + "?page=1"}
+    with Corpus(tmp_path) as corpus:
+        assert corpus.add(record)
+        assert not corpus.add(elsewhere)
+        assert corpus.duplicates == 1
 
 
 def test_an_invalid_record_is_refused_and_nothing_is_written(tmp_path: Path, record: dict) -> None:
