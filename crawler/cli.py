@@ -12,7 +12,7 @@ from pathlib import Path
 from crawler._version import __version__
 from crawler.corpus_report import corpus_stats, export_text
 from crawler.errors import CrawlerError
-from crawler.fixtures import Fixture, discover, field_differences, record_diff
+from crawler.fixtures import Fixture, discover, field_differences, record_diff, save_fixture
 from crawler.parsing import parse_page
 from crawler.render import as_json, as_text
 from crawler.sites import all_sites, get_site
@@ -49,6 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     view.add_argument("--json", dest="text", action="store_false", help="print the record as JSON (default)")
     view.add_argument("--text", dest="text", action="store_true", help="print a readable view")
     parse.set_defaults(run=_run_parse, text=False)
+
+    fetch = commands.add_parser("fetch", help="fetch one article URL politely and print its record")
+    fetch.add_argument("url", help="the article URL")
+    fetch_view = fetch.add_mutually_exclusive_group()
+    fetch_view.add_argument("--json", dest="text", action="store_false", help="print JSON (default)")
+    fetch_view.add_argument("--text", dest="text", action="store_true", help="print a readable view")
+    fetch.add_argument(
+        "--save-fixture", type=Path, metavar="ROOT", help="also save it as a fixture under ROOT"
+    )
+    fetch.add_argument("--timeout", type=float, help="seconds to wait for the server (default: 30)")
+    fetch.add_argument(
+        "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
+    fetch.set_defaults(run=_run_fetch, text=False)
 
     sites = commands.add_parser("sites", help="list the supported sites")
     sites.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="fixture folder to count")
@@ -101,6 +115,30 @@ def _run_parse(arguments: argparse.Namespace) -> int:
     record = parse_page(data, arguments.url, fetched_at=_file_time(path))
     print(as_text(record) if arguments.text else as_json(record))
     return 0
+
+
+def _run_fetch(arguments: argparse.Namespace) -> int:
+    from crawler.fetch import fetch  # Scrapy loads only for the commands that fetch
+
+    overrides = dict(_setting(item) for item in arguments.settings)
+    if arguments.timeout is not None:
+        overrides["DOWNLOAD_TIMEOUT"] = arguments.timeout
+    fetched = fetch(arguments.url, overrides)
+    if fetched.error is not None:
+        raise fetched.error
+    assert fetched.record is not None and fetched.page is not None
+    if arguments.save_fixture:
+        case = save_fixture(arguments.save_fixture, fetched.page, fetched.record)
+        print(f"saved fixture {case.path}", file=sys.stderr)
+    print(as_text(fetched.record) if arguments.text else as_json(fetched.record))
+    return 0
+
+
+def _setting(item: str) -> tuple[str, str]:
+    name, separator, value = item.partition("=")
+    if not separator or not name:
+        raise CrawlerError(f"-s {item}: expected NAME=VALUE")
+    return name, value
 
 
 def _run_sites(arguments: argparse.Namespace) -> int:

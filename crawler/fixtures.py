@@ -77,6 +77,23 @@ class Fixture:
         write_json(self.path / EXPECTED_FILE, record)
 
 
+def save_fixture(root: Path, page: Page, record: Record) -> Fixture:
+    """Store a fetched page, its fetch facts and its record as a new fixture case (record mode)."""
+    day = (record["datePublished"] or record["metadata"]["dateDownloaded"])[:10]
+    case = Fixture(root / record["site"]["id"] / f"{day}-{record['id']}")
+    case.path.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(case.path / PAGE_FILE, page.html)
+    meta = {
+        "url": page.url,
+        "status": page.status,
+        "headers": {"Content-Type": "text/html; charset=utf-8"},  # the page is stored as UTF-8 text
+        "fetchedAt": record["metadata"]["dateDownloaded"],
+    }
+    write_json(case.path / META_FILE, meta)
+    case.write_expected(record)
+    return case
+
+
 def discover(root: Path, site_id: str | None = None) -> Iterator[Fixture]:
     """Every fixture case under ``root`` (a folder holding a page.html), sorted, optionally one site's."""
     for page_file in sorted(root.glob(f"{site_id or '*'}/*/{PAGE_FILE}")):

@@ -1,0 +1,93 @@
+"""A loopback HTTP server for tests, used as the crawler's HTTP proxy.
+
+Scrapy sends proxied requests with the absolute URL, so a test can fetch the site's real
+URL (which picks the site's parser) while every byte stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from twisted.internet.interfaces import IResolverSimple
+from zope.interface import implementer
+
+
+@dataclass
+class Route:
+    """What the server answers for one path; ``stall`` holds the answer until the test ends."""
+
+    status: int = 200
+    content_type: str = "text/html; charset=utf-8"
+    body: bytes = b""
+    stall: bool = False
+
+
+@dataclass
+class LoopbackSite:
+    """The routes the server answers, by URL path; anything else is a 404."""
+
+    routes: dict[str, Route] = field(default_factory=dict)
+    release: threading.Event = field(default_factory=threading.Event)
+    port: int = 0
+
+    @property
+    def proxy(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextmanager
+def serve(site: LoopbackSite) -> Iterator[LoopbackSite]:
+    """Run the server on a free loopback port for the duration of the block."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            route = site.routes.get(path, Route(status=404, body=b"not found"))
+            if route.stall:
+                site.release.wait()
+                return
+            self.send_response(route.status)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(route.body)))
+            self.end_headers()
+            self.wfile.write(route.body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    site.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        site.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+@implementer(IResolverSimple)
+class FailingResolver:
+    """A Scrapy DNS resolver under which no host name resolves (DNS failure, with no network)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: object, reactor: object) -> FailingResolver:
+        return cls()
+
+    def install_on_reactor(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.installResolver(self)  # type: ignore[attr-defined]
+
+    def getHostByName(self, name: str, timeout: object = ()) -> object:
+        from twisted.internet import defer
+        from twisted.internet.error import DNSLookupError
+
+        return defer.fail(DNSLookupError(name))

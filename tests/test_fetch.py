@@ -1,0 +1,129 @@
+"""`crawler fetch URL` through the real Scrapy stack, against a loopback server acting as HTTP proxy."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.fixtures import discover
+from tests.conftest import FIXTURES, REPO
+from tests.loopback import LoopbackSite, Route, serve
+
+SEED = next(case for case in discover(FIXTURES, "ctvnews") if "seed" in case.path.name)
+SEED_URL = SEED.meta()["url"].replace("https://", "http://")  # plain HTTP, so the proxy sees it
+SEED_PATH = "/" + SEED_URL.split("/", 3)[3]
+
+
+def _fetch(*arguments: str, proxy: str | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
+    }
+    if proxy:
+        environment["http_proxy"] = proxy
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "fetch", *arguments],
+        cwd=REPO, env=environment, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def _site(**routes: Route) -> LoopbackSite:
+    return LoopbackSite(
+        routes={"/robots.txt": Route(body=b"User-agent: *\nAllow: /\n", content_type="text/plain")}
+        | {path.replace("__", "/"): route for path, route in routes.items()}
+    )
+
+
+def _error(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    return line
+
+
+def test_fetch_prints_the_record_of_the_page() -> None:
+    site = LoopbackSite(
+        routes=_site().routes | {SEED_PATH: Route(body=(SEED.path / "page.html").read_bytes())}
+    )
+    with serve(site):
+        done = _fetch(SEED_URL, proxy=site.proxy)
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    expected = SEED.expected()
+    assert record["url"] == SEED_URL
+    assert record["metadata"]["httpStatus"] == 200
+    for field in ("id", "canonicalUrl", "headline", "authors", "datePublished", "body"):
+        assert record[field] == expected[field]
+
+
+def test_fetch_saves_a_fixture_that_replays(tmp_path: Path) -> None:
+    site = LoopbackSite(
+        routes=_site().routes | {SEED_PATH: Route(body=(SEED.path / "page.html").read_bytes())}
+    )
+    with serve(site):
+        done = _fetch(SEED_URL, "--save-fixture", str(tmp_path), proxy=site.proxy)
+    assert done.returncode == 0, done.stderr
+    (saved,) = discover(tmp_path)
+    assert saved.replay() == saved.expected() == json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(
+    ("route", "message"),
+    [
+        (Route(status=404, body=b"gone"), "HTTP 404 from the server"),
+        (
+            Route(content_type="application/pdf", body=b"%PDF-1.7"),
+            "not an HTML page (content type: application/pdf)",
+        ),
+        (Route(body=b"<html><body><a href='/world/x-1.2'>A story</a></body></html>"), "not an article:"),
+    ],
+    ids=["http-error", "not-html", "not-an-article"],
+)
+def test_fetch_errors_from_the_server(route: Route, message: str) -> None:
+    site = LoopbackSite(routes=_site().routes | {SEED_PATH: route})
+    with serve(site):
+        line = _error(_fetch(SEED_URL, "-s", "RETRY_ENABLED=False", proxy=site.proxy))
+    assert line.startswith(f"crawler: error: {SEED_URL}: ")
+    assert message in line
+
+
+def test_fetch_obeys_robots_txt() -> None:
+    robots = Route(body=b"User-agent: *\nDisallow: /world/\n", content_type="text/plain")
+    site = LoopbackSite(routes={"/robots.txt": robots, SEED_PATH: Route(body=b"<html></html>")})
+    with serve(site):
+        line = _error(_fetch(SEED_URL, proxy=site.proxy))
+    assert line == f"crawler: error: {SEED_URL}: disallowed by the site's robots.txt"
+
+
+def test_fetch_times_out() -> None:
+    site = LoopbackSite(routes=_site().routes | {SEED_PATH: Route(stall=True)})
+    with serve(site):
+        line = _error(_fetch(SEED_URL, "--timeout", "1", "-s", "RETRY_ENABLED=False", proxy=site.proxy))
+    assert line == f"crawler: error: {SEED_URL}: timed out waiting for the server"
+
+
+def test_fetch_refused_connection() -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    line = _error(_fetch(SEED_URL, "-s", "RETRY_ENABLED=False", proxy=f"http://127.0.0.1:{closed_port}"))
+    assert line == f"crawler: error: {SEED_URL}: connection refused by the server"
+
+
+def test_fetch_dns_failure() -> None:
+    line = _error(
+        _fetch(SEED_URL, "-s", "RETRY_ENABLED=False", "-s", "DNS_RESOLVER=tests.loopback.FailingResolver")
+    )
+    assert line == f"crawler: error: {SEED_URL}: DNS lookup failed: the host name does not resolve"
+
+
+def test_fetch_of_a_site_without_parser_fetches_nothing() -> None:
+    line = _error(_fetch("http://news.example.org/story"))
+    assert (
+        line == "crawler: error: http://news.example.org/story: no parser for this site (see `crawler sites`)"
+    )
