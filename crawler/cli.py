@@ -16,6 +16,7 @@ from crawler.fixtures import Fixture, discover, field_differences, record_diff, 
 from crawler.parsing import parse_page
 from crawler.render import as_json, as_text
 from crawler.sites import all_sites, get_site
+from crawler.window import DateWindow
 
 DEFAULT_FIXTURES = Path("fixtures")
 DEFAULT_CORPUS = Path("corpus")
@@ -98,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
     )
+    crawl.add_argument(
+        "--since", help="only articles published since: 2d, 12h, 2024-05-01, or an ISO date-time"
+    )
+    crawl.add_argument("--until", help="only articles published until (same forms)")
+    crawl.add_argument("--max-articles", type=int, metavar="N", help="stop each site after N articles")
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.set_defaults(run=_run_crawl)
 
@@ -220,8 +226,16 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
             get_site(site_id)
         except KeyError as error:
             raise CrawlerError(str(error.args[0])) from None
+    DateWindow.of(arguments.since, arguments.until)  # a bad bound fails here, before any crawl
+    spider_arguments = {
+        "since": arguments.since,
+        "until": arguments.until,
+        "max_articles": arguments.max_articles,
+    }
     started = time.monotonic()
-    report = crawl(site_ids, arguments.out, arguments.replay, {"LOG_LEVEL": arguments.log_level})
+    report = crawl(
+        site_ids, arguments.out, arguments.replay, {"LOG_LEVEL": arguments.log_level}, spider_arguments
+    )
     print(report.summary())
     print(f"corpus {arguments.out}/, in {time.monotonic() - started:.1f} s")
     return 0

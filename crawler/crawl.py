@@ -24,6 +24,7 @@ class SiteReport:
     site_id: str
     articles: int = 0
     skipped: int = 0
+    outside: int = 0
     misses: int = 0
     dropped: int = 0
     errors: int = 0
@@ -34,6 +35,7 @@ class SiteReport:
             site_id=site_id,
             articles=stats.get("item_scraped_count", 0),
             skipped=stats.get("crawler/skipped/not-an-article", 0),
+            outside=stats.get("crawler/skipped/outside-window", 0),
             misses=stats.get("replay/miss", 0),
             dropped=stats.get("item_dropped_count", 0),
             errors=stats.get("log_count/ERROR", 0),
@@ -50,6 +52,7 @@ class CrawlReport:
         """One line per site, then the totals."""
         lines = [
             f"{r.site_id}: {r.articles} articles, {r.skipped} skipped (not an article), "
+            f"{r.outside} outside the date window, "
             f"{r.dropped} invalid, {r.misses} replay misses, {r.errors} errors"
             for r in self.sites
         ]
@@ -63,6 +66,7 @@ def crawl(
     corpus_dir: Path | None,
     replay_dir: Path | None = None,
     overrides: dict[str, Any] | None = None,
+    spider_arguments: dict[str, Any] | None = None,
 ) -> CrawlReport:
     """Crawl the sites (live, or from fixtures with ``replay_dir``) into the corpus folder."""
     sites = [get_site(site_id) for site_id in site_ids]
@@ -79,7 +83,7 @@ def crawl(
     process = CrawlerProcess(settings)
     crawlers = {site.id: process.create_crawler(spider_for(site)) for site in sites}
     for crawler in crawlers.values():
-        process.crawl(crawler)
+        process.crawl(crawler, **(spider_arguments or {}))
     process.start()
     return CrawlReport(
         [

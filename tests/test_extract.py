@@ -134,3 +134,19 @@ def test_page_flattens_json_ld_graphs_and_skips_broken_blocks() -> None:
     assert page.article_json_ld["headline"] == "H"
     assert page.meta("og:title") == "OG title"
     assert page.meta("missing") is None
+
+
+def test_date_window_bounds() -> None:
+    from crawler.errors import CrawlerError
+    from crawler.window import DateWindow, parse_moment
+
+    now = datetime(2024, 5, 16, 12, 0, tzinfo=timezone.utc)
+    assert parse_moment("2d", now) == datetime(2024, 5, 14, 12, 0, tzinfo=timezone.utc)
+    assert parse_moment("12h", now) == datetime(2024, 5, 16, 0, 0, tzinfo=timezone.utc)
+    assert parse_moment("2024-05-01") == datetime(2024, 5, 1, tzinfo=timezone.utc)
+    window = DateWindow.of("2024-05-01", "2024-05-31")
+    assert window.admits("2024-05-14T08:00:00-04:00")
+    assert not window.admits("2024-04-30T23:00:00+00:00")
+    assert window.admits(None)  # an unknown date is never a reason to drop an article
+    with pytest.raises(CrawlerError, match="not a date window bound"):
+        parse_moment("soon-ish")

@@ -12,10 +12,10 @@ from crawler.fixtures import discover
 from tests.conftest import FIXTURES, REPO
 
 
-def _crawl(replay: Path, out: Path, *sites: str) -> str:
+def _crawl(replay: Path, out: Path, *arguments: str) -> str:
     """Run ``crawler crawl`` in its own process (Twisted's reactor runs once per process)."""
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", *sites, "--replay", str(replay), "--out", str(out)],
+        [sys.executable, "-m", "crawler.cli", "crawl", *arguments, "--replay", str(replay), "--out", str(out)],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     return done.stdout
@@ -40,8 +40,14 @@ def test_replay_crawl_stores_exactly_the_expected_records(tmp_path: Path) -> Non
         key=lambda r: r["id"],
     )
     assert stored == expected
-    assert "ctvnews: 5 articles, 0 skipped (not an article), 0 invalid, 0 replay misses" in summary
-    assert "globeandmail: 5 articles, 0 skipped (not an article), 0 invalid, 0 replay misses" in summary
+    assert (
+        "ctvnews: 5 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid, 0 replay misses"
+        in summary
+    )
+    assert (
+        "globeandmail: 5 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid, 0 replay misses"
+        in summary
+    )
 
 
 def test_a_url_without_fixture_is_a_counted_miss_not_a_network_call(tmp_path: Path) -> None:
@@ -49,7 +55,10 @@ def test_a_url_without_fixture_is_a_counted_miss_not_a_network_call(tmp_path: Pa
     shutil.copytree(FIXTURES / "globeandmail", replay / "globeandmail")
     shutil.rmtree(replay / "globeandmail" / "2023-10-02-opinion")
     summary = _crawl(replay, tmp_path / "corpus", "globeandmail")
-    assert "globeandmail: 4 articles, 0 skipped (not an article), 0 invalid, 1 replay misses" in summary
+    assert (
+        "globeandmail: 4 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid, 1 replay misses"
+        in summary
+    )
     assert len(_stored(tmp_path / "corpus")) == 4
 
 
@@ -72,3 +81,21 @@ def test_corpus_stats_and_text_export_read_the_crawled_corpus(tmp_path: Path) ->
     text = (out / "globeandmail" / f"2021-07-26-{seed['id']}.txt").read_text().splitlines()
     assert text[0] == f"date 2021-07-26 {seed['headline']}"
     assert text[1:] == [block["text"] for block in seed["body"]]
+
+
+def test_the_date_window_keeps_only_articles_published_in_it(tmp_path: Path) -> None:
+    summary = _crawl(FIXTURES, tmp_path / "corpus", "--since", "2023-01-01", "--until", "2024-12-31")
+    published = sorted(r["datePublished"][:10] for r in _stored(tmp_path / "corpus"))
+    in_window = sorted(
+        c.expected()["datePublished"][:10]
+        for c in discover(FIXTURES)
+        if "2023-01-01" <= c.expected()["datePublished"][:10] <= "2024-12-31"
+    )
+    assert published == in_window and len(published) == 6
+    assert "outside the date window" in summary
+
+
+def test_max_articles_caps_each_site(tmp_path: Path) -> None:
+    summary = _crawl(FIXTURES, tmp_path / "corpus", "globeandmail", "--max-articles", "2")
+    assert len(_stored(tmp_path / "corpus")) == 2
+    assert "globeandmail: 2 articles" in summary

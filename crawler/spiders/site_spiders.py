@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
 from crawler.discovery import read_listing
@@ -20,15 +21,33 @@ from crawler.extract.urls import clean_url
 from crawler.parsing import parse
 from crawler.site import Site
 from crawler.sites import all_sites
+from crawler.window import DateWindow
 
 #: Request meta key holding when the page was fetched, for responses that were not fetched now (replay).
 FETCHED_AT_META = "crawler_fetched_at"
 
 
 class SiteSpider(scrapy.Spider):
-    """Crawls one site: sources first, then the article pages they list."""
+    """Crawls one site: sources first, then the article pages they list.
+
+    Spider arguments (``-a`` with ``scrapy crawl``): ``since`` and ``until`` bound the
+    publication dates that news sitemaps and feeds state (``2d``, ``2024-05-01``...), and
+    ``max_articles`` caps the records yielded.
+    """
 
     site: Site
+
+    def __init__(
+        self,
+        since: str | None = None,
+        until: str | None = None,
+        max_articles: str | int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.window = DateWindow.of(since, until)
+        self.max_articles = int(max_articles) if max_articles else None
+        self.articles = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests():
@@ -44,8 +63,10 @@ class SiteSpider(scrapy.Spider):
         for listing in read_listing(response.body):
             if listing.is_sitemap:
                 yield response.follow(listing.url, callback=self.parse_source)
-            else:
+            elif self.window.admits(listing.published):
                 yield from self._follow_article(response, listing.url)
+            else:
+                self._count("crawler/skipped/outside-window")
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the article links of a section front (any link the site calls an article)."""
@@ -65,12 +86,25 @@ class SiteSpider(scrapy.Spider):
             fetched_at=response.meta.get(FETCHED_AT_META) or datetime.now(timezone.utc),
             status=response.status,
         )
+        if self.max_articles is not None and self.articles >= self.max_articles:
+            return
         try:
-            yield parse(page)
+            record = parse(page)
         except NotAnArticleError as error:
             self.logger.info("skipped: %s", error)
-            if self.crawler.stats is not None:
-                self.crawler.stats.inc_value("crawler/skipped/not-an-article")
+            self._count("crawler/skipped/not-an-article")
+            return
+        if not self.window.admits(record["datePublished"]):
+            self._count("crawler/skipped/outside-window")
+            return
+        self.articles += 1
+        yield record
+        if self.max_articles is not None and self.articles >= self.max_articles:
+            raise CloseSpider("max_articles")
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
 
 
 def spider_for(site: Site) -> type[SiteSpider]:
