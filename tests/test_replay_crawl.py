@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, REPO
 def _crawl(replay: Path, out: Path, *arguments: str) -> str:
     """Run ``crawler crawl`` in its own process (Twisted's reactor runs once per process)."""
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "crawl", *arguments, "--replay", str(replay), "--out", str(out)],
+        [sys.executable, "-m", "crawler.cli", "crawl", *arguments, "--replay", str(replay), "--out", str(out)],  # noqa: E501
         cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     return done.stdout
@@ -40,14 +40,9 @@ def test_replay_crawl_stores_exactly_the_expected_records(tmp_path: Path) -> Non
         key=lambda r: r["id"],
     )
     assert stored == expected
-    assert (
-        "ctvnews: 5 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid, 0 replay misses"
-        in summary
-    )
-    assert (
-        "globeandmail: 5 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid, 0 replay misses"
-        in summary
-    )
+    nothing_lost = "0 skipped (not an article), 0 outside the date window, 0 invalid, 0 replay misses"
+    assert f"ctvnews: 5 articles, {nothing_lost}" in summary
+    assert f"globeandmail: 5 articles, {nothing_lost}" in summary
 
 
 def test_a_url_without_fixture_is_a_counted_miss_not_a_network_call(tmp_path: Path) -> None:
@@ -56,9 +51,10 @@ def test_a_url_without_fixture_is_a_counted_miss_not_a_network_call(tmp_path: Pa
     shutil.rmtree(replay / "globeandmail" / "2023-10-02-opinion")
     summary = _crawl(replay, tmp_path / "corpus", "globeandmail")
     assert (
-        "globeandmail: 4 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid, 1 replay misses"
+        "globeandmail: 4 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid"
         in summary
     )
+    assert "1 replay misses" in summary
     assert len(_stored(tmp_path / "corpus")) == 4
 
 
