@@ -7,6 +7,7 @@ URL (which picks the site's parser) while every byte stays on 127.0.0.1.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     body: bytes = b""
     stall: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    #: What to answer from the second request on (e.g. a 429 first, then the page).
+    then: Route | None = None
 
 
 @dataclass
@@ -34,6 +38,8 @@ class LoopbackSite:
     routes: dict[str, Route] = field(default_factory=dict)
     release: threading.Event = field(default_factory=threading.Event)
     port: int = 0
+    #: (path, time.monotonic()) of every request, for tests of pacing.
+    hits: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def proxy(self) -> str:
@@ -47,13 +53,19 @@ def serve(site: LoopbackSite) -> Iterator[LoopbackSite]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
+            earlier = sum(1 for hit, _ in site.hits if hit == path)
+            site.hits.append((path, time.monotonic()))
             route = site.routes.get(path, Route(status=404, body=b"not found"))
+            if earlier and route.then is not None:
+                route = route.then
             if route.stall:
                 site.release.wait()
                 return
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
+            for name, value in route.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(route.body)
 

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,28 @@ def test_fetch_of_a_site_without_parser_fetches_nothing() -> None:
     assert (
         line == "crawler: error: http://news.example.org/story: no parser for this site (see `crawler sites`)"
     )
+
+
+def test_fetch_waits_as_long_as_retry_after_says() -> None:
+    page = Route(body=(SEED.path / "page.html").read_bytes())
+    busy = Route(status=429, body=b"slow down", headers={"Retry-After": "2"}, then=page)
+    site = LoopbackSite(routes=_site().routes | {SEED_PATH: busy})
+    with serve(site):
+        done = _fetch(SEED_URL, proxy=site.proxy)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["headline"] == SEED.expected()["headline"]
+    first, second = (moment for path, moment in site.hits if path == SEED_PATH)
+    assert second - first >= 2.0
+
+
+def test_fetch_backs_off_on_server_errors_then_reports_them() -> None:
+    site = LoopbackSite(routes=_site().routes | {SEED_PATH: Route(status=503, body=b"down")})
+    with serve(site):
+        line = _error(
+            _fetch(SEED_URL, "-s", "RETRY_TIMES=2", "-s", "RETRY_BACKOFF_BASE=0.2", proxy=site.proxy)
+        )
+    assert line.endswith("HTTP 503 from the server")
+    moments = [moment for path, moment in site.hits if path == SEED_PATH]
+    gaps = [later - earlier for earlier, later in pairwise(moments)]
+    assert len(moments) == 3
+    assert gaps[0] >= 0.2 and gaps[1] >= 0.4  # 0.2 s, then twice that

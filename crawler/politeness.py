@@ -1,0 +1,59 @@
+"""Retries that wait: exponential backoff, and the server's own ``Retry-After`` on 429 and 503.
+
+Scrapy's retry middleware re-queues a failed request at once; a server that says "slow
+down" deserves to be believed. This subclass waits before handing the retry back, without
+blocking other requests (the wait is an asyncio sleep on the crawl's reactor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Request, Response
+from scrapy.utils.response import response_status_message
+
+_SERVER_SAYS_WAIT = frozenset({429, 503})
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retry like Scrapy, but wait ``Retry-After`` (or ``RETRY_BACKOFF_BASE * 2**attempt``) first."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.backoff_base: float = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max: float = settings.getfloat("RETRY_BACKOFF_MAX", 120.0)
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        await asyncio.sleep(self.delay(response, request.meta.get("retry_times", 0)))
+        return retry
+
+    def delay(self, response: Response, attempts: int) -> float:
+        """Seconds to wait before the next attempt, never more than ``RETRY_BACKOFF_MAX``."""
+        stated = retry_after_seconds(response) if response.status in _SERVER_SAYS_WAIT else None
+        wait = stated if stated is not None else self.backoff_base * 2**attempts
+        return min(max(wait, 0.0), self.backoff_max)
+
+
+def retry_after_seconds(response: Response) -> float | None:
+    """The ``Retry-After`` header as seconds: a number of seconds or an HTTP date."""
+    value = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return (when - datetime.now(timezone.utc)).total_seconds()
