@@ -237,6 +237,11 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         site_ids, arguments.out, arguments.replay, {"LOG_LEVEL": arguments.log_level}, spider_arguments
     )
     print(report.summary())
+    if arguments.out.is_dir():
+        stored = corpus_stats(arguments.out)
+        for site_id in site_ids:
+            if stored.records[site_id]:
+                print(f"{site_id} field coverage: {stored.coverage_line(site_id)}")
     print(f"corpus {arguments.out}/, in {time.monotonic() - started:.1f} s")
     return 0
 

@@ -35,14 +35,17 @@ class CorpusStats:
         """The share of the site's records that have the field."""
         return self.present[site][name] / self.records[site] if self.records[site] else 0.0
 
+    def coverage_line(self, site: str) -> str:
+        """Each covered field's share, e.g. ``headline 100%  authors 80%``."""
+        return "  ".join(f"{name} {self.coverage(site, name):.0%}" for name in COVERED_FIELDS)
+
     def table(self) -> str:
         """A readable report: records per day, then field coverage, per site."""
         lines: list[str] = []
         for site in sorted(self.records):
             lines.append(f"{site}: {self.records[site]} records")
             lines.extend(f"  {day}  {count}" for day, count in sorted(self.per_day[site].items()))
-            coverage = "  ".join(f"{name} {self.coverage(site, name):.0%}" for name in COVERED_FIELDS)
-            lines.append(f"  coverage: {coverage}")
+            lines.append(f"  coverage: {self.coverage_line(site)}")
         lines.append(f"total: {sum(self.records.values())} records in {len(self.records)} sites")
         return "\n".join(lines)
 

@@ -36,6 +36,10 @@ ITEM_PIPELINES = {
 #: Folder of the JSON Lines corpus; empty to write only through Scrapy's feed exports (-O).
 CORPUS_DIR = ""
 
+EXTENSIONS = {"crawler.progress.ProgressLine": 500}
+#: Draw a progress line on stderr while crawling (only when stderr is a terminal).
+PROGRESS_LINE = True
+
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
