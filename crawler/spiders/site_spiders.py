@@ -19,7 +19,7 @@ from crawler.errors import NotAnArticleError
 from crawler.extract.page import Page
 from crawler.extract.urls import clean_url
 from crawler.parsing import parse
-from crawler.site import Site
+from crawler.site import Site, Source
 from crawler.sites import all_sites
 from crawler.window import DateWindow
 
@@ -32,7 +32,8 @@ class SiteSpider(scrapy.Spider):
 
     Spider arguments (``-a`` with ``scrapy crawl``): ``since`` and ``until`` bound the
     publication dates that news sitemaps and feeds state (``2d``, ``2024-05-01``...), and
-    ``max_articles`` caps the records yielded.
+    ``max_articles`` caps the records yielded, and ``sources`` (comma-separated feed or
+    sitemap URLs) replaces the site's own sources, e.g. to crawl one sitemap of a backfill.
     """
 
     site: Site
@@ -42,9 +43,15 @@ class SiteSpider(scrapy.Spider):
         since: str | None = None,
         until: str | None = None,
         max_articles: str | int | None = None,
+        sources: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.sources = (
+            [Source("sitemap", url.strip()) for url in sources.split(",") if url.strip()]
+            if sources
+            else list(self.site.sources)
+        )
         self.window = DateWindow.of(since, until)
         self.max_articles = int(max_articles) if max_articles else None
         self.articles = 0
@@ -54,7 +61,7 @@ class SiteSpider(scrapy.Spider):
             yield request
 
     def start_requests(self) -> Iterator[scrapy.Request]:
-        for source in self.site.sources:
+        for source in self.sources:
             callback = self.parse_section if source.kind == "section" else self.parse_source
             yield scrapy.Request(source.url, callback=callback)
 
