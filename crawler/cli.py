@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument(
         "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
     )
+    crawl.add_argument("--gzip", action="store_true", help="write the corpus files gzip-compressed")
     crawl.add_argument(
         "--since", help="only articles published since: 2d, 12h, 2024-05-01, or an ISO date-time"
     )
@@ -233,9 +234,8 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         "max_articles": arguments.max_articles,
     }
     started = time.monotonic()
-    report = crawl(
-        site_ids, arguments.out, arguments.replay, {"LOG_LEVEL": arguments.log_level}, spider_arguments
-    )
+    settings = {"LOG_LEVEL": arguments.log_level, "CORPUS_GZIP": arguments.gzip}
+    report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments)
     print(report.summary())
     if arguments.out.is_dir():
         stored = corpus_stats(arguments.out)

@@ -1,8 +1,10 @@
 """The corpus on disk: one JSON Lines file per site per publication day, appended safely.
 
-``<root>/<site>/<YYYY-MM-DD>.jsonl``. Each record is validated, then written as one line
-with a single ``write`` on a file opened for appending, so a record is wholly in the file
-or not at all; a torn last line left by a crash is cut off the next time the file is opened.
+``<root>/<site>/<YYYY-MM-DD>.jsonl``, or ``.jsonl.gz`` with ``compress``. Each record is
+validated, then written as one line with a single ``write`` on a file opened for appending
+(compressed, each line is a gzip member of its own, and a file of members is a valid gzip
+file), so a record is wholly in the file or not at all; a torn tail left by a crash is cut
+off the next time the file is opened.
 
 Nothing is overwritten. A record is skipped as a duplicate when its article (the id of its
 canonical URL) is stored with the same body and ``dateModified``, or when the same body is
@@ -12,8 +14,10 @@ appended again as its next ``revision``.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,15 +39,16 @@ class _Latest:
 class Corpus:
     """A corpus folder, opened for adding records."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, compress: bool = False) -> None:
         self.root = root
+        self.suffix = ".jsonl.gz" if compress else ".jsonl"
         self.written: Counter[str] = Counter()
         self.duplicates = 0
         self.revisions = 0
         self._latest: dict[str, _Latest] = {}
         self._hashes: set[str] = set()
         self._files: dict[Path, int] = {}
-        for path in sorted(root.glob("*/*.jsonl")):
+        for path in corpus_files(root):
             repair_torn_tail(path)
         for record in read_records(root):
             self._remember(record)
@@ -61,8 +66,10 @@ class Corpus:
             return False
         stored = {**record, "revision": latest.revision + 1 if latest else 1}
         validate_record(stored)
-        line = json.dumps(stored, ensure_ascii=False) + "\n"
-        os.write(self._descriptor(self.path_for(stored)), line.encode("utf-8"))
+        line = (json.dumps(stored, ensure_ascii=False) + "\n").encode("utf-8")
+        if self.suffix.endswith(".gz"):
+            line = gzip.compress(line, mtime=0)
+        os.write(self._descriptor(self.path_for(stored)), line)
         self._remember(stored)
         self.written[stored["site"]["id"]] += 1
         self.revisions += latest is not None
@@ -72,7 +79,7 @@ class Corpus:
         """Where a record goes: its site's file for the day it was published (else downloaded)."""
         day: str = (record.get("datePublished") or record["metadata"]["dateDownloaded"])[:10]
         site_id: str = record["site"]["id"]
-        return self.root / site_id / f"{day}.jsonl"
+        return self.root / site_id / f"{day}{self.suffix}"
 
     def close(self) -> None:
         """Flush every file to disk."""
@@ -102,20 +109,42 @@ class Corpus:
         return self._files[path]
 
 
+def corpus_files(root: Path) -> list[Path]:
+    """The corpus files of a folder, plain and compressed, sorted (sites, then days)."""
+    return sorted([*root.glob("*/*.jsonl"), *root.glob("*/*.jsonl.gz")])
+
+
 def read_records(root: Path) -> Iterator[Record]:
     """Every record of a corpus folder, file by file (sites, then days, in order)."""
-    for path in sorted(root.glob("*/*.jsonl")):
-        with path.open(encoding="utf-8") as handle:
+    for path in corpus_files(root):
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 if line.strip():
                     yield json.loads(line)
 
 
 def repair_torn_tail(path: Path) -> bool:
-    """Cut a last line that a crash left without its newline; True when something was cut."""
+    """Cut what a crash left half-written at the end of a file; True when something was cut."""
     with path.open("rb+") as handle:
         data = handle.read()
-        if not data or data.endswith(b"\n"):
+        whole = _complete_gzip_length(data) if path.suffix == ".gz" else data.rfind(b"\n") + 1
+        if whole == len(data):
             return False
-        handle.truncate(data.rfind(b"\n") + 1)
+        handle.truncate(whole)
         return True
+
+
+def _complete_gzip_length(data: bytes) -> int:
+    """How many leading bytes are complete gzip members."""
+    position = 0
+    while position < len(data):
+        member = zlib.decompressobj(wbits=31)
+        try:
+            member.decompress(data[position:])
+        except zlib.error:
+            break
+        if not member.eof:
+            break
+        position = len(data) - len(member.unused_data)
+    return position

@@ -26,12 +26,12 @@ class ValidationPipeline:
 class CorpusPipeline:
     """Appends records to the corpus folder named by the ``CORPUS_DIR`` setting, when one is set."""
 
-    def __init__(self, root: str) -> None:
-        self.corpus = Corpus(Path(root)) if root else None
+    def __init__(self, root: str, compress: bool = False) -> None:
+        self.corpus = Corpus(Path(root), compress) if root else None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CorpusPipeline:
-        return cls(crawler.settings.get("CORPUS_DIR", ""))
+        return cls(crawler.settings.get("CORPUS_DIR", ""), crawler.settings.getbool("CORPUS_GZIP"))
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         if self.corpus is not None:

@@ -35,6 +35,8 @@ ITEM_PIPELINES = {
 }
 #: Folder of the JSON Lines corpus; empty to write only through Scrapy's feed exports (-O).
 CORPUS_DIR = ""
+#: Write the corpus as .jsonl.gz (one gzip member per record) instead of .jsonl.
+CORPUS_GZIP = False
 
 EXTENSIONS = {"crawler.progress.ProgressLine": 500}
 #: Draw a progress line on stderr while crawling (only when stderr is a terminal).
