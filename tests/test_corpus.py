@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-from crawler.corpus import Corpus, repair_torn_tail
+from crawler.corpus import Corpus, read_records, repair_torn_tail
 from crawler.errors import InvalidRecordError
 from crawler.fixtures import discover
 from tests.conftest import FIXTURES
@@ -90,3 +91,17 @@ def test_a_torn_last_line_is_cut_when_the_corpus_opens(tmp_path: Path, record: d
         assert not corpus.add(record)
     assert path.read_bytes() == whole
     assert not repair_torn_tail(path)
+
+
+def test_a_compressed_corpus_is_gzip_and_survives_a_torn_member(tmp_path: Path, record: dict) -> None:
+    with Corpus(tmp_path, compress=True) as corpus:
+        assert corpus.add(record)
+    (path,) = tmp_path.rglob("*.jsonl.gz")
+    whole = path.read_bytes()
+    assert json.loads(gzip.decompress(whole)) == record | {"revision": 1}
+    path.write_bytes(whole + whole[: len(whole) // 2])  # a crash mid-write of a second record
+    with Corpus(tmp_path, compress=True) as corpus:
+        assert not corpus.add(record)
+        assert corpus.add(record | {"dateModified": "2031-01-01T00:00:00+00:00"})
+    assert path.read_bytes().startswith(whole)
+    assert [r["revision"] for r in read_records(tmp_path)] == [1, 2]
