@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.fixtures import Fixture, discover, field_differences
+from crawler.site import Site
 from crawler.sites import all_sites
 from crawler.validation import validate_record
 from tests.conftest import FIXTURES
@@ -27,9 +28,17 @@ def test_expected_records_are_complete_and_valid(case: Fixture) -> None:
 
 
 @pytest.mark.parametrize("site", all_sites(), ids=lambda site: site.id)
-def test_every_site_has_fixtures_for_every_template(site) -> None:  # type: ignore[no-untyped-def]
-    versions = {
-        case.expected()["metadata"]["parserVersion"].split("/")[0] for case in discover(FIXTURES, site.id)
-    }
-    assert len(list(discover(FIXTURES, site.id))) >= 4
+def test_every_site_has_fixtures_for_every_template(site: Site) -> None:
+    cases = list(discover(FIXTURES, site.id))
+    versions = {case.expected()["metadata"]["parserVersion"].split("/")[0] for case in cases}
+    assert len(cases) >= 6
     assert versions == set(site.versions)
+
+
+@pytest.mark.parametrize("site", all_sites(), ids=lambda site: site.id)
+def test_every_article_fixture_is_listed_by_a_replay_source(site: Site) -> None:
+    listed = " ".join(
+        path.read_text() for path in (FIXTURES / site.id / "_sources").rglob("*") if path.is_file()
+    )
+    for case in discover(FIXTURES, site.id):
+        assert case.expected()["canonicalUrl"].split("://")[1] in listed, case.name
