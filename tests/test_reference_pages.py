@@ -14,9 +14,12 @@ import pytest
 from crawler import UnknownSiteError, parse_page
 from tests.conftest import REPO, shared_path
 
-EXPECTATIONS: dict[str, dict[str, Any]] = json.loads(
-    (REPO / "tests" / "reference_expectations.json").read_text(encoding="utf-8")
-)
+#: One file per site, keyed by the page's path under reference/pages (``site/page.html``).
+EXPECTATIONS: dict[str, dict[str, Any]] = {
+    name: expected
+    for path in sorted((REPO / "tests" / "reference_expectations").glob("*.json"))
+    for name, expected in json.loads(path.read_text(encoding="utf-8")).items()
+}
 
 
 def _norm(text: str) -> str:
