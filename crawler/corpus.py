@@ -53,8 +53,12 @@ class Corpus:
         for record in read_records(root):
             self._remember(record)
 
-    def add(self, record: Record) -> bool:
-        """Validate and append a record (as a new revision when it changed); False for a duplicate."""
+    def add(self, record: Record, validated: bool = False) -> bool:
+        """Validate and append a record (as a new revision when it changed); False for a duplicate.
+
+        ``validated`` says the caller has just validated the record (the crawl's pipeline has),
+        so only what this adds, its ``revision``, needs no second check.
+        """
         latest = self._latest.get(record["id"])
         content_hash = record["metadata"]["contentHash"]
         unchanged = latest is not None and (latest.content_hash, latest.date_modified) == (
@@ -65,7 +69,8 @@ class Corpus:
             self.duplicates += 1
             return False
         stored = {**record, "revision": latest.revision + 1 if latest else 1}
-        validate_record(stored)
+        if not validated:
+            validate_record(stored)
         line = (json.dumps(stored, ensure_ascii=False) + "\n").encode("utf-8")
         if self.suffix.endswith(".gz"):
             line = gzip.compress(line, mtime=0)

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 
 class CrawlerError(Exception):
-    """Base of every error crawler raises on purpose."""
+    """Base of every error crawler raises on purpose.
+
+    Subclasses keep their constructor's arguments as attributes and list them in
+    ``_arguments``, so an error raised in a parser process is rebuilt whole in the crawl
+    process (pickle would otherwise call the constructor with the message alone).
+    """
+
+    _arguments: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[type[CrawlerError], tuple[object, ...]]:
+        return type(self), tuple(getattr(self, name) for name in self._arguments)
 
 
 class UnknownSiteError(CrawlerError):
     """No site module claims the URL's domain."""
+
+    _arguments: tuple[str, ...] = ("url",)
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -17,6 +29,8 @@ class UnknownSiteError(CrawlerError):
 
 class NotAnArticleError(CrawlerError):
     """The page is of a known site but holds no article (a section front, a video page...)."""
+
+    _arguments: tuple[str, ...] = ("url", "reason")
 
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
@@ -27,12 +41,16 @@ class NotAnArticleError(CrawlerError):
 class EmptyPageError(NotAnArticleError):
     """The page has no content at all."""
 
+    _arguments: tuple[str, ...] = ("url",)
+
     def __init__(self, url: str) -> None:
         super().__init__(url, "the page is empty")
 
 
 class InvalidRecordError(CrawlerError):
     """A record broke the Article schema; it must never be written."""
+
+    _arguments: tuple[str, ...] = ("url", "field", "reason")
 
     def __init__(self, url: str, field: str, reason: str) -> None:
         self.url = url
@@ -43,6 +61,8 @@ class InvalidRecordError(CrawlerError):
 
 class FixtureError(CrawlerError):
     """A fixture folder is incomplete or malformed."""
+
+    _arguments: tuple[str, ...] = ("path", "reason")
 
     def __init__(self, path: str, reason: str) -> None:
         self.path = path

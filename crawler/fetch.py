@@ -85,9 +85,10 @@ class FetchSpider(scrapy.Spider):
             kind = content_type.decode("latin-1") or "none given"
             self.fetched.error = FetchError(self.url, f"not an HTML page (content type: {kind})")
             return
-        page = Page(
-            html=response.text,
+        page = Page.from_bytes(
+            response.body,
             url=response.url,
+            content_type=content_type.decode("latin-1"),
             fetched_at=datetime.now(timezone.utc),
             status=response.status,
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.errors import FixtureError
-from crawler.extract.page import Page, decode_html
+from crawler.extract.page import Page
 from crawler.parsing import parse
 from crawler.record import Record
 
@@ -53,9 +53,10 @@ class Fixture:
         if not page_file.is_file():
             raise FixtureError(str(page_file), "missing page file")
         headers = {k.lower(): v for k, v in meta.get("headers", {}).items()}
-        return Page(
-            html=decode_html(page_file.read_bytes(), headers.get("content-type")),
+        return Page.from_bytes(
+            page_file.read_bytes(),
             url=meta["url"],
+            content_type=headers.get("content-type"),
             fetched_at=_fetch_time(meta["fetchedAt"], self.path / META_FILE),
             status=meta.get("status", 200),
         )

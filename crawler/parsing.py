@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from crawler.errors import EmptyPageError, NotAnArticleError
-from crawler.extract.page import Page, decode_html
+from crawler.extract.page import Page
 from crawler.record import Record, build_record
 from crawler.sites import site_for_url
 from crawler.validation import validate_record
@@ -45,10 +45,6 @@ def parse_page(
     ``html`` may be bytes (decoded as a browser would, using ``content_type`` when given);
     ``fetched_at`` defaults to now and becomes ``metadata.dateDownloaded``.
     """
-    page = Page(
-        html=decode_html(html, content_type),
-        url=url,
-        fetched_at=fetched_at or datetime.now(timezone.utc),
-        status=status,
-    )
-    return parse(page)
+    if isinstance(html, bytes):
+        return parse(Page.from_bytes(html, url, content_type, fetched_at, status))
+    return parse(Page(html=html, url=url, fetched_at=fetched_at or datetime.now(timezone.utc), status=status))

@@ -24,7 +24,10 @@ class ValidationPipeline:
 
 
 class CorpusPipeline:
-    """Appends records to the corpus folder named by the ``CORPUS_DIR`` setting, when one is set."""
+    """Appends records to the corpus folder named by the ``CORPUS_DIR`` setting, when one is set.
+
+    It runs after ValidationPipeline, so the corpus does not validate each record again.
+    """
 
     def __init__(self, root: str, compress: bool = False) -> None:
         self.corpus = Corpus(Path(root), compress) if root else None
@@ -35,7 +38,7 @@ class CorpusPipeline:
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         if self.corpus is not None:
-            self.corpus.add(item)
+            self.corpus.add(item, validated=True)
         return item
 
     def close_spider(self) -> None:

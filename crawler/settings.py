@@ -29,6 +29,13 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 
+#: Worker processes that parse article pages beside the crawl (crawler/parse_workers.py);
+#: unset: one when the machine has two cores or more; 0 parses in the crawl process.
+PARSE_PROCESSES = None
+#: Records per response handled at once. A page yields one record, and Scrapy starts this many
+#: asyncio tasks for every response it scrapes (its default of 100 costs ~1 ms per page).
+CONCURRENT_ITEMS = 1
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidationPipeline": 100,
     "crawler.pipelines.CorpusPipeline": 800,

@@ -37,12 +37,7 @@ _ARTICLE_TYPES = frozenset(
 )
 
 
-def decode_html(body: bytes | str, content_type: str | None = None) -> str:
-    """Decode page bytes the way browsers do: BOM, then HTTP header, then <meta charset>, then guess."""
-    if isinstance(body, str):
-        return body
-    _, text = html_to_unicode(content_type, body)
-    return text
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
 
 
 @dataclass
@@ -53,7 +48,34 @@ class Page:
     url: str
     fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     status: int | None = 200
+    #: The page's bytes when they are UTF-8 (most pages): lxml parses them as they are, which
+    #: saves re-encoding ``html`` (about a fifth of the parse of a 150 KB page).
+    raw: bytes | None = field(default=None, repr=False, compare=False)
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def from_bytes(
+        cls,
+        body: bytes,
+        url: str,
+        content_type: str | None = None,
+        fetched_at: datetime | None = None,
+        status: int | None = 200,
+    ) -> Page:
+        """A page from the bytes a server sent, decoded the way browsers do.
+
+        The charset comes from the BOM, then the HTTP ``Content-Type``, then ``<meta charset>``,
+        then a guess (w3lib's html_to_unicode, as Scrapy decodes responses).
+        """
+        encoding, html = html_to_unicode(content_type, body)
+        has_bom = body.startswith(b"\xef\xbb\xbf")
+        return cls(
+            html=html,
+            url=url,
+            fetched_at=fetched_at or datetime.now(timezone.utc),
+            status=status,
+            raw=body if encoding.lower() in _UTF8_NAMES and not has_bom else None,
+        )
 
     def derived(self, key: str, compute: Callable[[Page], T]) -> T:
         """A view that a shared helper computes from the page once (e.g. Arc's embedded story)."""
@@ -65,6 +87,8 @@ class Page:
     @cached_property
     def selector(self) -> Selector:
         """The whole page as a parsel selector (lxml underneath)."""
+        if self.raw is not None:
+            return Selector(body=self.raw, encoding="utf-8", type="html", base_url=self.url)
         return Selector(text=self.html, type="html", base_url=self.url)
 
     @cached_property

@@ -11,20 +11,25 @@ from datetime import datetime, timezone
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from crawler.discovery import read_listing
 from crawler.errors import NotAnArticleError
-from crawler.extract.page import Page
 from crawler.extract.urls import clean_url
-from crawler.parsing import parse
+from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError, default_processes
 from crawler.site import Site, Source
 from crawler.sites import all_sites
 from crawler.window import DateWindow
 
 #: Request meta key holding when the page was fetched, for responses that were not fetched now (replay).
 FETCHED_AT_META = "crawler_fetched_at"
+#: Articles go before listings: the frontier then holds one sitemap's articles at a time,
+#: not every article of every sitemap, so memory stays flat however large the site.
+ARTICLE_PRIORITY = 1
 
 
 class SiteSpider(scrapy.Spider):
@@ -37,6 +42,14 @@ class SiteSpider(scrapy.Spider):
     """
 
     site: Site
+    page_parser: PageParser
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._start_parser_processes, signal=signals.spider_opened)
+        crawler.signals.connect(spider._stop_parser_processes, signal=signals.spider_closed)
+        return spider
 
     def __init__(
         self,
@@ -55,6 +68,7 @@ class SiteSpider(scrapy.Spider):
         self.window = DateWindow.of(since, until)
         self.max_articles = int(max_articles) if max_articles else None
         self.articles = 0
+        self.page_parser = PageParser(0)  # until the crawl opens and knows its settings
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self.start_requests():
@@ -83,35 +97,60 @@ class SiteSpider(scrapy.Spider):
     def _follow_article(self, response: Response, url: str) -> Iterator[scrapy.Request]:
         absolute = clean_url(url, base=response.url)
         if self.site.is_article_url(absolute):
-            yield response.follow(absolute, callback=self.parse_article)
+            yield response.follow(absolute, callback=self.parse_article, priority=ARTICLE_PRIORITY)
 
-    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
-        """Parse an article page into its record."""
-        page = Page(
-            html=response.text,
+    async def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any]]:
+        """Parse an article page into its record (in a parser process when there are some)."""
+        if self._enough_articles():
+            return
+        content_type = response.headers.get(b"Content-Type")
+        fetched = FetchedPage(
+            body=response.body,
             url=response.url,
+            content_type=content_type.decode("latin-1") if content_type else None,
             fetched_at=response.meta.get(FETCHED_AT_META) or datetime.now(timezone.utc),
             status=response.status,
         )
-        if self.max_articles is not None and self.articles >= self.max_articles:
-            return
         try:
-            record = parse(page)
+            record = await self.page_parser.parse(fetched)
         except NotAnArticleError as error:
             self.logger.info("skipped: %s", error)
             self._count("crawler/skipped/not-an-article")
             return
+        except ParserCrashedError as error:
+            self.logger.error("failed: %s", error)
+            self._count("crawler/failed/parser-crash")
+            return
         if not self.window.admits(record["datePublished"]):
             self._count("crawler/skipped/outside-window")
             return
+        if self._enough_articles():
+            return  # other pages were parsed meanwhile and reached the cap
         self.articles += 1
         yield record
-        if self.max_articles is not None and self.articles >= self.max_articles:
+        if self._enough_articles():
             raise CloseSpider("max_articles")
+
+    def _start_parser_processes(self) -> None:
+        self.page_parser = PageParser(_parse_processes(self.crawler))
+
+    def _stop_parser_processes(self) -> None:
+        self.page_parser.close()
+
+    def _enough_articles(self) -> bool:
+        return self.max_articles is not None and self.articles >= self.max_articles
 
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
+
+
+def _parse_processes(crawler: Crawler) -> int:
+    """PARSE_PROCESSES, or its default; 0 without the asyncio reactor the workers report to."""
+    if not is_asyncio_reactor_installed():
+        return 0
+    configured = crawler.settings.get("PARSE_PROCESSES")
+    return default_processes() if configured in (None, "") else crawler.settings.getint("PARSE_PROCESSES")
 
 
 def spider_for(site: Site) -> type[SiteSpider]:
