@@ -25,9 +25,10 @@ from crawler.sites import all_sites  # noqa: E402
 REFERENCE = REPO.parent / "shared" / "reference"
 
 
-def load_pages() -> list[tuple[str, str]]:
-    """(url, html) for every fixture and every reference page of a supported site."""
-    pages = [(case.meta()["url"], case.page().html) for case in discover(REPO / "fixtures")]
+def load_pages() -> Pages:
+    """(url, page bytes, as a crawl gets them) for every fixture and reference page of a supported site."""
+    cases = discover(REPO / "fixtures")
+    pages = [(case.meta()["url"], (case.path / "page.html").read_bytes()) for case in cases]
     index = REFERENCE / "INDEX.md"
     if index.is_file():
         for line in index.read_text(encoding="utf-8").splitlines():
@@ -35,11 +36,14 @@ def load_pages() -> list[tuple[str, str]]:
             if len(cells) > 4 and cells[2].endswith(".html"):
                 url, path = cells[3], REFERENCE / "pages" / cells[2]
                 if any(site.claims(url) for site in all_sites()):
-                    pages.append((url, path.read_text(encoding="utf-8", errors="replace")))
+                    pages.append((url, path.read_bytes()))
     return pages
 
 
-def pages_per_second(work: Callable[[str, str], object], pages: list[tuple[str, str]], rounds: int) -> float:
+Pages = list[tuple[str, bytes]]
+
+
+def pages_per_second(work: Callable[[str, bytes], object], pages: Pages, rounds: int) -> float:
     """Best of ``rounds`` passes over all pages, as pages per second."""
     best = float("inf")
     for _ in range(rounds):
@@ -50,18 +54,18 @@ def pages_per_second(work: Callable[[str, str], object], pages: list[tuple[str, 
     return len(pages) / best
 
 
-def crawler_parse(url: str, html: str) -> object:
+def crawler_parse(url: str, html: bytes) -> object:
     try:
         return parse_page(html, url)
     except UnknownSiteError:
         return None
 
 
-def lxml_parse(url: str, html: str) -> object:
+def lxml_parse(url: str, html: bytes) -> object:
     return lxml.html.document_fromstring(html)
 
 
-def trafilatura_extract(url: str, html: str) -> object:
+def trafilatura_extract(url: str, html: bytes) -> object:
     import trafilatura
 
     return trafilatura.extract(html, url=url)
@@ -74,7 +78,7 @@ def main() -> None:
     pages = load_pages()
     size = sum(len(html) for _, html in pages) / len(pages) / 1024
     print(f"{len(pages)} pages, {size:.0f} KiB on average, best of {arguments.rounds} rounds, one core")
-    contenders: dict[str, Callable[[str, str], object]] = {
+    contenders: dict[str, Callable[[str, bytes], object]] = {
         "crawler site parsers": crawler_parse,
         "lxml.html parse only": lxml_parse,
     }

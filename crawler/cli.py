@@ -12,9 +12,16 @@ from pathlib import Path
 from crawler._version import __version__
 from crawler.corpus_report import corpus_stats, export_text
 from crawler.errors import CrawlerError
-from crawler.fixtures import Fixture, discover, field_differences, record_diff, save_fixture
+from crawler.fixtures import (
+    Fixture,
+    discover,
+    field_differences,
+    record_diff,
+    save_fixture,
+    write_text_atomically,
+)
 from crawler.parsing import parse_page
-from crawler.render import as_json, as_text
+from crawler.render import as_json, as_text, sites_table, with_sites_table
 from crawler.sites import all_sites, get_site
 from crawler.window import DateWindow
 
@@ -67,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sites = commands.add_parser("sites", help="list the supported sites")
     sites.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES, help="fixture folder to count")
+    sites.add_argument("--markdown", action="store_true", help="print the README's table of sites")
+    sites.add_argument("--readme", type=Path, metavar="FILE", help="rewrite the table of sites in FILE")
     sites.set_defaults(run=_run_sites)
 
     fixtures = commands.add_parser("fixtures", help="replay or update the saved fixture pages")
@@ -149,10 +158,22 @@ def _setting(item: str) -> tuple[str, str]:
 
 
 def _run_sites(arguments: argparse.Namespace) -> int:
+    counts = {site.id: sum(1 for _ in discover(arguments.fixtures, site.id)) for site in all_sites()}
+    if arguments.markdown or arguments.readme:
+        table = sites_table(all_sites(), counts)
+        if arguments.readme:
+            try:
+                document = arguments.readme.read_text(encoding="utf-8")
+            except OSError as error:
+                raise CrawlerError(f"{arguments.readme}: cannot read: {error.strerror}") from None
+            write_text_atomically(arguments.readme, with_sites_table(document, table, str(arguments.readme)))
+            print(f"{arguments.readme}: table of {len(counts)} sites written")
+        else:
+            print(table)
+        return 0
     for site in all_sites():
-        count = sum(1 for _ in discover(arguments.fixtures, site.id))
         print(f"{site.id}  {site.name}  ({', '.join(site.domains)})")
-        print(f"    parsers: {', '.join(site.versions)}   fixtures: {count}")
+        print(f"    parsers: {', '.join(site.versions)}   fixtures: {counts[site.id]}")
         for source in site.sources:
             print(f"    {source.kind:<14} {source.url}")
     return 0

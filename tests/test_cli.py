@@ -9,8 +9,10 @@ import pytest
 
 from crawler.cli import main
 from crawler.fixtures import Fixture, discover
+from crawler.render import sites_table, with_sites_table
+from crawler.sites import all_sites
 from crawler.validation import validate_record
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 CASES = list(discover(FIXTURES))
 
@@ -105,3 +107,21 @@ def test_parse_page_library_call_returns_the_record() -> None:
     meta = case.meta()
     record = parse_page((case.path / "page.html").read_bytes(), meta["url"])
     assert record["articleBody"] == case.expected()["articleBody"]
+
+
+def test_the_readme_table_of_sites_is_the_registrys() -> None:
+    """The README's table is generated; this fails when a site changed and the table was not rewritten."""
+    counts = {site.id: sum(1 for _ in discover(FIXTURES, site.id)) for site in all_sites()}
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    expected = with_sites_table(readme, sites_table(all_sites(), counts), "README.md")
+    assert readme == expected, "run `crawler sites --readme README.md`"
+
+
+def test_sites_readme_without_markers_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = tmp_path / "NOTES.md"
+    document.write_text("# notes\n")
+    assert main(["sites", "--readme", str(document)]) == 1
+    assert "NOTES.md: no supported-sites markers" in capsys.readouterr().err
+    assert document.read_text() == "# notes\n"
