@@ -27,9 +27,9 @@ from crawler.record import Record
 from crawler.validation import validate_record
 
 
-@dataclass
+@dataclass(slots=True)
 class _Latest:
-    """What the corpus knows of an article's newest stored revision."""
+    """What the corpus knows of an article's newest stored revision (slots: one per article)."""
 
     revision: int
     content_hash: str

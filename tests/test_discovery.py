@@ -5,8 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from scrapy.http import XmlResponse
+
 from crawler.discovery import read_listing
 from crawler.sites import all_sites, get_site
+from crawler.spiders.site_spiders import spider_for
 from tests.conftest import REPO
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -81,3 +84,21 @@ def test_scrapy_lists_one_spider_per_site() -> None:
         check=True,
     ).stdout.split()
     assert listed == [site.id for site in all_sites()]
+
+
+def test_articles_are_requested_before_more_listings() -> None:
+    """Article requests outrank sitemap requests, so the frontier holds one sitemap's articles at a time."""
+    spider = spider_for(get_site("ctvnews"))()
+    body = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://www.ctvnews.ca/world/u-s-china-talks-1.6445678</loc></url></urlset>"
+    )
+    index = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>https://www.ctvnews.ca/s-1.xml</loc></sitemap></sitemapindex>"
+    )
+    url = "https://www.ctvnews.ca/sitemap.xml"
+    articles = list(spider.parse_source(XmlResponse(url, body=body)))
+    listings = list(spider.parse_source(XmlResponse(url, body=index)))
+    assert [request.url for request in articles] == ["https://www.ctvnews.ca/world/u-s-china-talks-1.6445678"]
+    assert articles[0].priority > listings[0].priority
