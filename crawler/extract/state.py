@@ -1,0 +1,32 @@
+"""Embedded page state: the JSON a server-rendered React app assigns to a window global.
+
+Pages built this way (the Toronto Star's 2019 site, many others) ship the story as
+``window.__PRELOADED_STATE__ = {...};`` in a script. It holds structured fields (epoch
+timestamps, author credits, image captions) that the markup shows only partly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from crawler.extract.page import JsonObject, Page
+
+__all__ = ["window_state"]
+
+
+def window_state(page: Page, name: str) -> JsonObject:
+    """The object assigned to ``window.<name>``, or an empty dict (computed once per page)."""
+    return page.derived(f"window.{name}", lambda p: _read_assignment(p.html, name))
+
+
+def _read_assignment(html: str, name: str) -> JsonObject:
+    # A plain string search: far cheaper than an XPath over every script's text.
+    match = re.search(rf"window\.{re.escape(name)}\s*=\s*", html)
+    if not match:
+        return {}
+    try:
+        value, _ = json.JSONDecoder(strict=False).raw_decode(html, match.end())
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
