@@ -1,0 +1,163 @@
+"""CNN (cnn.com): two templates, newest first.
+
+- 2022 onward, the component CMS ("Stellar"): ``div.article__content`` holding
+  ``p.paragraph``/``h2.subheader`` components, the dateline in ``div.source > cite``, the byline
+  in ``div.byline__names``, ``meta[name=template_type]`` naming the page kind, NewsArticle JSON-LD.
+- 2015 to 2022, the "pg" zones template: ``.zn-body__paragraph`` elements (``p`` or ``div``), the
+  dateline in ``cite.el-editorial-source``, metadata in meta and itemprop tags only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from crawler.extract.blocks import Block, Element, extract_blocks
+from crawler.extract.bylines import Author, author, merge_authors, split_byline
+from crawler.extract.images import Image, image
+from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.parser import ArticleParser, split_keywords
+from crawler.site import Site, Source
+
+# Kinds of page the CMS builds from the same components that are not single articles.
+_NOT_ARTICLE_TEMPLATE = re.compile(r"video|gallery|live|section|profile|index|search", re.IGNORECASE)
+# "Analysis by Stephen Collinson, CNN", "Opinion by ...": the label is not part of the name.
+_BYLINE_LABEL = re.compile(r"^\s*(?:analysis|opinion|review|interview|story)\s+(?=by\b)", re.IGNORECASE)
+# The outlet ("CNN", "CNN Business") and roles ("CNN meteorologist") after a name are not people.
+_OUTLET = re.compile(r"^CNN\b")
+
+
+class Stellar2022(ArticleParser):
+    """The component CMS template (2022 onward)."""
+
+    version = "2022-stellar"
+    drop = (
+        "p.editor-note",  # "Editor's Note: ... sign up here" newsletter and series notes
+        "div.image",
+        "div.graphic",
+        "div.video-resource",
+        "div.gallery-inline",
+        "div.pull-quote",
+        "div.related-content",
+        "div.interactive-video",
+        '[class^="ad-slot"]',
+        '[class^="ad-feedback"]',
+        "div.product-offer-card",
+    )
+
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        return bool(page.meta("template_type")) or bool(page.selector.css("div.article__content"))
+
+    def not_an_article(self) -> str | None:
+        if "LiveBlogPosting" in str(self.page.article_json_ld.get("@type")):
+            return "a CNN live blog"
+        template = self.page.meta("template_type") or ""
+        return f"a CNN {template} page" if _NOT_ARTICLE_TEMPLATE.search(template) else None
+
+    def headline(self) -> str | None:
+        # og:title and <title> carry a " | CNN Politics" suffix (and sometimes an SEO headline).
+        headline = self.page.article_json_ld.get("headline")
+        if isinstance(headline, str) and headline.strip():
+            return collapse_whitespace(headline)
+        return self.page.css_text("h1.headline__text") or super().headline()
+
+    def authors(self) -> list[Author]:
+        names = self.page.selector.css("div.byline__names")
+        people: list[Author] = []
+        for span in names[:1].css(".byline__name"):
+            link = span.xpath("ancestor::a[1]/@href").get()
+            people.extend(author(name, link) for name in _cnn_names(" ".join(span.css("::text").getall())))
+        return merge_authors(people, super().authors())
+
+    def body(self) -> list[Block]:
+        content = self.page.selector.css("div.article__content")
+        if not content:
+            return []
+        return extract_blocks(_with_dateline(content[0].root, "source"), self.drop, self.boilerplate)
+
+    def main_image(self) -> Image | None:
+        # CNN's ImageObjects name the file "contentUrl"; the first is the lead image.
+        found = self.page.article_json_ld.get("image")
+        lead = found[0] if isinstance(found, list) and found else found
+        if isinstance(lead, dict) and isinstance(lead.get("contentUrl"), str):
+            return image(
+                lead["contentUrl"], self.page.url, _str(lead.get("caption")), _str(lead.get("creditText"))
+            )
+        return super().main_image()
+
+
+class Zones2015(ArticleParser):
+    """The "pg" zones template (2015 to 2022)."""
+
+    version = "2015-zones"
+    drop = ("cite.el-editorial-source", "div.el__embedded", "div.ad", "ul.cn")
+
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        return bool(page.selector.css(".zn-body__paragraph"))
+
+    def headline(self) -> str | None:
+        return self.page.css_text("h1.pg-headline") or super().headline()
+
+    def authors(self) -> list[Author]:
+        byline = self.page.meta("author") or self.page.css_text(".metadata__byline__author") or ""
+        return [author(name) for name in _cnn_names(byline)]
+
+    def section(self) -> str | None:
+        return self.page.meta("section", "articleSection") or super().section()
+
+    def keywords(self) -> list[str]:
+        # The keywords tag repeats the SEO headline (itemprop=headline) as a keyword.
+        text = self.page.meta("keywords")
+        seo_headline = self.page.meta("headline")
+        return [k for k in split_keywords(text, ",") if k != seo_headline] if text else []
+
+    def body(self) -> list[Block]:
+        paragraphs = self.page.selector.css(".zn-body__paragraph")
+        return extract_blocks(
+            _paragraphs_with_dateline(p.root for p in paragraphs), self.drop, self.boilerplate
+        )
+
+
+def _with_dateline(container: Element, dateline_class: str) -> Iterator[Element | str]:
+    """The container's children, with the dateline component as loose text opening the next block."""
+    for child in container:
+        if dateline_class in (child.get("class") or "").split():
+            yield collapse_whitespace(" ".join(child.itertext()))
+        else:
+            yield child
+
+
+def _paragraphs_with_dateline(paragraphs: Iterator[Element]) -> Iterator[Element | str]:
+    """Each paragraph, preceded by its dateline cite ("Hong Kong (CNN Business)") as loose text."""
+    for paragraph in paragraphs:
+        for cite in paragraph.iter("cite"):
+            if "el-editorial-source" in (cite.get("class") or "").split():
+                yield collapse_whitespace(" ".join(cite.itertext()))
+        yield paragraph
+
+
+def _cnn_names(byline: str) -> list[str]:
+    """People in a CNN byline, without its label, the outlet and role words after the names."""
+    return [name for name in split_byline(_BYLINE_LABEL.sub("", byline)) if not _OUTLET.match(name)]
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+SITE = Site(
+    id="cnn",
+    name="CNN",
+    domains=("cnn.com",),
+    parsers=(Stellar2022, Zones2015),
+    article_url=re.compile(r"cnn\.com/(?:[\w-]+/)?\d{4}/\d{2}/\d{2}/[\w-]+/[\w-]+(?:/index\.html)?/?$"),
+    not_article_url=re.compile(r"/(?:videos?|gallery|live-news|interactive|specials|profiles)/"),
+    sources=(
+        Source("feed", "http://rss.cnn.com/rss/cnn_topstories.rss"),
+        Source("news-sitemap", "https://www.cnn.com/sitemaps/cnn/news.xml"),
+        Source("section", "https://www.cnn.com/world"),
+    ),
+)
