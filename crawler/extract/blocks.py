@@ -56,6 +56,8 @@ _INLINE = frozenset({"span", "em", "strong", "b", "i", "a", "small", "time", "u"
 _BLOCK_LEVEL = frozenset({"p", "blockquote", "div", "section", *_HEADINGS, *_LISTS})
 _WRAPPERS = frozenset({"div", "section"})
 _HAS_WORD = re.compile(r"\w")
+# A tag no drop selector names: the wrapper itself never matches one.
+_WRAPPER_TAG = "crawler-fragment"
 
 
 def extract_blocks(
@@ -69,16 +71,19 @@ def extract_blocks(
     text; ``drop`` lists CSS selectors of nodes to remove first; ``boilerplate`` lists
     patterns of whole block texts that are not the article's own words.
     """
-    dropping = _drop_query((*COMMON_DROP, *drop))
-    cleaned: list[Element | str] = []
+    # Copies of the elements go under one wrapper, so the drop query runs once, not per element.
+    wrapper = lxml.html.Element(_WRAPPER_TAG)
+    pieces: list[Element | str] = []
     for element in elements:
-        if isinstance(element, str):
-            cleaned.append(element)
-            continue
-        copy = deepcopy(element)
-        copy.tail = None
-        if _remove_matches(copy, dropping):
-            cleaned.append(copy)
+        if not isinstance(element, str):
+            element = deepcopy(element)
+            element.tail = None
+            wrapper.append(element)
+        pieces.append(element)
+    for node in _drop_query((*COMMON_DROP, *drop))(wrapper):
+        if node is not wrapper and node.getparent() is not None:
+            node.drop_tree()
+    cleaned = [piece for piece in pieces if isinstance(piece, str) or piece.getparent() is wrapper]
     patterns = (*COMMON_BOILERPLATE, *boilerplate)
     return [block for block in _blocks(cleaned) if not _is_boilerplate(block, patterns)]
 
@@ -95,16 +100,6 @@ def blocks_from_html(fragments: Iterable[str], drop: Sequence[str] = ()) -> list
 def _drop_query(selectors: tuple[str, ...]) -> etree.XPath:
     # css2xpath gives "descendant-or-self::x"; the union matches the element itself or any node inside.
     return etree.XPath(" | ".join(css2xpath(selector) for selector in selectors))
-
-
-def _remove_matches(element: Element, query: etree.XPath) -> bool:
-    """Remove matching nodes inside ``element``; False when the element itself matches."""
-    for node in query(element):
-        if node is element:
-            return False
-        if node.getparent() is not None:
-            node.drop_tree()
-    return True
 
 
 def _blocks(elements: Iterable[Element | str]) -> list[Block]:
