@@ -18,7 +18,7 @@ import lxml.html
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from crawler import UnknownSiteError, parse_page  # noqa: E402
+from crawler import NotAnArticleError, UnknownSiteError, parse_page  # noqa: E402
 from crawler.fixtures import discover  # noqa: E402
 from crawler.sites import all_sites  # noqa: E402
 
@@ -57,7 +57,7 @@ def pages_per_second(work: Callable[[str, bytes], object], pages: Pages, rounds:
 def crawler_parse(url: str, html: bytes) -> object:
     try:
         return parse_page(html, url)
-    except UnknownSiteError:
+    except (UnknownSiteError, NotAnArticleError):  # pages of other sites; live blogs
         return None
 
 

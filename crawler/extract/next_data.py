@@ -1,0 +1,43 @@
+"""Next.js pages (the BBC since 2023, among others): the ``__NEXT_DATA__`` state.
+
+A Next.js server page embeds the props it was rendered from as JSON in
+``<script id="__NEXT_DATA__" type="application/json">``. It holds the structured story
+(headline blocks, bylines, topics, section) that the rendered markup shows only in part.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from crawler.extract.page import JsonObject, Page
+
+__all__ = ["next_data", "page_props"]
+
+_NEXT_DATA = re.compile(r"<script\b[^>]*\bid=[\"']?__NEXT_DATA__[\"']?[^>]*>\s*")
+
+
+def next_data(page: Page) -> JsonObject:
+    """The page's ``__NEXT_DATA__`` object, or an empty dict (computed once per page)."""
+    return page.derived("next.data", _read_next_data)
+
+
+def page_props(page: Page) -> JsonObject:
+    """``props.pageProps`` of the Next.js state: what the page component was rendered with."""
+    props = next_data(page).get("props")
+    value = props.get("pageProps") if isinstance(props, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _read_next_data(page: Page) -> JsonObject:
+    # A plain search of the HTML: far cheaper than an XPath over every script element.
+    if "__NEXT_DATA__" not in page.html:
+        return {}
+    match = _NEXT_DATA.search(page.html)
+    if not match:
+        return {}
+    try:
+        value, _ = json.JSONDecoder(strict=False).raw_decode(page.html, match.end())
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}

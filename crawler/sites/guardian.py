@@ -1,0 +1,179 @@
+"""The Guardian (theguardian.com): two templates, newest first.
+
+- 2021 onward, dotcom-rendering (DCR): ``window.guardian.config.isDotcomRendering``, regions
+  named by ``data-gu-name`` (headline, standfirst, meta, body), the article in
+  ``div.article-body-commercial-selector``, a ``NewsArticle`` JSON-LD block.
+- 2014 to 2021, the "frontend" template: schema.org microdata (``itemprop=articleBody``,
+  ``itemprop=author``), ``h1.content__headline``, ``div.content__article-body``, and no
+  Article JSON-LD (the og:title carries a " | Editorial" style suffix).
+
+Bylines name linked people (profile pages) and, unlinked, agencies with a place ("Associated
+Press in Valencia"); JSON-LD calls an unbylined story's author "Guardian staff reporter",
+which names no one. Live blogs (``LiveBlogPosting``, ``/live/`` URLs) are not articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from crawler.extract.bylines import Author, author, merge_authors, split_byline
+from crawler.extract.dates import parse_date
+from crawler.extract.images import Image, image
+from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.parser import ArticleParser, split_keywords
+from crawler.site import Site, Source
+
+# Credits of the publication itself, or of no one in particular.
+_NO_ONE = re.compile(
+    r"^(?:guardian staff(?: reporter)?|(?:the )?guardian|(?:observer )?editorial|"
+    r"(?:staff and )?agencies)$",
+    re.IGNORECASE,
+)
+# Unlinked byline names that are news agencies, kept beside the linked people.
+_AGENCY = re.compile(
+    r"^(?:(?:the )?associated press|reuters|agence france-presse|afp|pa media|press association|"
+    r"australian associated press|aap|bloomberg|dpa|efe|ansa)$",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
+# A credit that follows the caption: "... apartments. Photograph: Eva Manez/Reuters".
+_CREDIT = re.compile(
+    r"^(?P<caption>.*?)\s*(?:Photograph|Photo|Illustration|Composite|Image|Graphic)s?:\s*(?P<credit>.+)$",
+    re.DOTALL,
+)
+_NOT_ARTICLE_PATH = re.compile(r"/(?P<kind>live|video|gallery|audio|picture)/")
+_PROMOS = (
+    re.compile(r"^(?:skip past|after) newsletter promotion$", re.IGNORECASE),
+    re.compile(r"^(?:read more|related)\s*:", re.IGNORECASE),
+)
+
+
+class _GuardianParser(ArticleParser):
+    """What both Guardian templates share: refusals, tags, agency credits, caption credits."""
+
+    boilerplate = _PROMOS
+    #: CSS of the byline element, whose unlinked text may name an agency.
+    byline_css = '[data-component="meta-byline"]'
+
+    def not_an_article(self) -> str | None:
+        if self.page.article_json_ld.get("@type") == "LiveBlogPosting":
+            return "a Guardian live blog"
+        match = _NOT_ARTICLE_PATH.search(urlsplit(self.page.url).path)
+        return f"a Guardian {match['kind']} page" if match else None
+
+    def keywords(self) -> list[str]:
+        tags = self.page.meta("article:tag", "news_keywords", "keywords")
+        return split_keywords(tags, ",") if tags else []
+
+    def _with_agencies(self, people: Iterable[Author]) -> list[Author]:
+        """The byline's people (without "Guardian staff"-style credits), then its agencies."""
+        byline = " ".join(self.page.selector.css(f"{self.byline_css} ::text").getall())
+        agencies = [
+            author(name) for part in split_byline(byline) if _AGENCY.match(name := _PLACE.sub("", part))
+        ]
+        return merge_authors((p for p in people if not _NO_ONE.match(p["name"])), agencies)
+
+    def _image(self, url: str | None, figcaption: str) -> Image | None:
+        if not url:
+            return super().main_image()
+        text = collapse_whitespace(figcaption)
+        match = _CREDIT.match(text)
+        caption, credit = (match["caption"], match["credit"]) if match else (text, None)
+        return image(url, self.page.url, caption, credit)
+
+
+class DotcomRendering2021(_GuardianParser):
+    """The dotcom-rendering template (2021 onward): JSON-LD metadata, ``data-gu-name`` regions."""
+
+    version = "2021-dcr"
+    body_css = "div.article-body-commercial-selector > *"
+    drop = ("#sign-in-gate", "gu-island", ".ad-slot-container", ".ad-slot")
+
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        return '"isDotcomRendering":true' in page.html or "article-body-commercial-selector" in page.html
+
+    def authors(self) -> list[Author]:
+        return self._with_agencies(super().authors())
+
+    def main_image(self) -> Image | None:
+        media = self.page.selector.css('[data-gu-name="media"] figure')
+        figcaption = media.css("figcaption")
+        return self._image(
+            _clean_image_url(self.page.article_json_ld.get("image")) or media.css("img::attr(src)").get(),
+            " ".join(figcaption[0].css("::text").getall()) if figcaption else "",
+        )
+
+
+class Frontend2014(_GuardianParser):
+    """The "frontend" template (2014 to 2021): microdata, no Article JSON-LD."""
+
+    version = "2014-frontend"
+    body_css = "div.content__article-body > *"
+    drop = ("div.submeta", "div.after-article", ".ad-slot", ".element-rich-link", "div.element-embed")
+    byline_css = '[data-component="meta-byline"], .content__headline--byline'
+
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        return "content__article-body" in page.html
+
+    def headline(self) -> str | None:
+        # og:title carries a suffix (" | Editorial"); the h1 is the display headline.
+        return self.page.css_text("h1.content__headline") or super().headline()
+
+    def description(self) -> str | None:
+        # The description meta tags prefix the tone ("Editorial: ..."); the standfirst does not.
+        return self.page.css_text(".content__standfirst") or super().description()
+
+    def date_published(self) -> str | None:
+        # The dateline's @datetime keeps the page's own offset (BST in summer); the meta tags are UTC.
+        return (
+            parse_date(self.page.css_attr("time[itemprop=datePublished]", "datetime"))
+            or super().date_published()
+        )
+
+    def date_modified(self) -> str | None:
+        return (
+            parse_date(self.page.css_attr("time[itemprop=dateModified]", "datetime"))
+            or super().date_modified()
+        )
+
+    def authors(self) -> list[Author]:
+        people = [
+            author(
+                collapse_whitespace(" ".join(person.css("[itemprop=name] ::text").getall())),
+                person.css("a[rel=author]::attr(href)").get(),
+            )
+            for person in self.page.selector.css("[itemprop=author]")
+        ]
+        return self._with_agencies([p for p in people if p["name"]] or super().authors())
+
+    def main_image(self) -> Image | None:
+        figure = self.page.selector.css("figure.media-primary")
+        return self._image(
+            figure.css("meta[itemprop=url]::attr(content)").get() or figure.css("img::attr(src)").get(),
+            " ".join(figure.css("figcaption ::text").getall()),
+        )
+
+
+def _clean_image_url(value: object) -> str | None:
+    """The JSON-LD image without the share-card crop and logo overlay (``fit=max``), else the first."""
+    urls = [url for url in (value if isinstance(value, list) else [value]) if isinstance(url, str)]
+    return next((url for url in urls if "fit=max" in url), urls[0] if urls else None)
+
+
+SITE = Site(
+    id="guardian",
+    name="The Guardian",
+    domains=("theguardian.com",),
+    parsers=(DotcomRendering2021, Frontend2014),
+    article_url=re.compile(r"theguardian\.com/(?:[\w-]+/)+\d{4}/[a-z]{3}/\d{1,2}/[\w-]+/?$"),
+    not_article_url=re.compile(r"/(?:live|video|gallery|audio|picture|crosswords)/"),
+    sources=(
+        Source("news-sitemap", "https://www.theguardian.com/sitemaps/news.xml"),
+        Source("feed", "https://www.theguardian.com/world/rss"),
+        Source("section", "https://www.theguardian.com/world"),
+    ),
+)
