@@ -39,6 +39,15 @@ class Site:
     #: URLs that look like articles but are not (video, gallery, live pages).
     not_article_url: re.Pattern[str] | None = field(default=None)
 
+    def __post_init__(self) -> None:
+        # A source on a domain the site does not claim would be dropped by Scrapy's offsite
+        # filter without a word, and with it every article only that source lists.
+        for source in self.sources:
+            if not self.claims(source.url):
+                raise ValueError(
+                    f"site {self.id!r}: source {source.url} is not on its domains {', '.join(self.domains)}"
+                )
+
     def claims(self, url: str) -> bool:
         """Whether the URL belongs to this site (its domains and their subdomains)."""
         host = domain_of(url)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
+import pytest
 from scrapy.http import XmlResponse
 
 from crawler.discovery import read_listing
+from crawler.site import Site, Source
 from crawler.sites import all_sites, get_site
 from crawler.spiders.site_spiders import spider_for
 from tests.conftest import REPO
@@ -102,3 +105,18 @@ def test_articles_are_requested_before_more_listings() -> None:
     listings = list(spider.parse_source(XmlResponse(url, body=index)))
     assert [request.url for request in articles] == ["https://www.ctvnews.ca/world/u-s-china-talks-1.6445678"]
     assert articles[0].priority > listings[0].priority
+
+
+def test_a_source_off_the_sites_domains_is_refused_when_the_site_is_declared() -> None:
+    ctv = get_site("ctvnews")
+    with pytest.raises(
+        ValueError, match=re.escape("source https://feeds.example.net/rss is not on its domains ctvnews.ca")
+    ):
+        Site(
+            id="ctvnews",
+            name=ctv.name,
+            domains=ctv.domains,
+            parsers=ctv.parsers,
+            article_url=ctv.article_url,
+            sources=(Source("feed", "https://feeds.example.net/rss"),),
+        )
