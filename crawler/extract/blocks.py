@@ -18,6 +18,7 @@ from copy import deepcopy
 from functools import cache
 from typing import Any, Literal, TypedDict
 
+import cssselect
 import lxml.html
 from lxml import etree
 from parsel.csstranslator import css2xpath
@@ -98,8 +99,23 @@ def blocks_from_html(fragments: Iterable[str], drop: Sequence[str] = ()) -> list
 
 @cache
 def _drop_query(selectors: tuple[str, ...]) -> etree.XPath:
-    # css2xpath gives "descendant-or-self::x"; the union matches the element itself or any node inside.
-    return etree.XPath(" | ".join(css2xpath(selector) for selector in selectors))
+    """One XPath for all the drop selectors, walking the fragment once for the simple ones.
+
+    A simple selector (no combinator: ``div.ad``, ``script``, ``[data-x=y]``) becomes a test
+    on each node (``self::div[...]``), and all those tests share one descendant walk; a
+    selector with combinators keeps its own path in the union. Either way a match may be the
+    element itself or any node inside it.
+    """
+    tests, paths = [], []
+    for group in selectors:
+        for selector in cssselect.parse(group):
+            xpath = css2xpath(selector.canonical())
+            if isinstance(selector.parsed_tree, cssselect.parser.CombinedSelector):
+                paths.append(xpath)
+            else:
+                tests.append("self::" + xpath.removeprefix("descendant-or-self::"))
+    walk = [f"descendant-or-self::*[{' or '.join(tests)}]"] if tests else []
+    return etree.XPath(" | ".join(walk + paths))
 
 
 def _blocks(elements: Iterable[Element | str]) -> list[Block]:
