@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import pytest
 
@@ -14,6 +15,8 @@ from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError
 from crawler.record import Record
 from tests.conftest import FIXTURES
 
+T = TypeVar("T")
+
 
 class _CrashingPage(FetchedPage):
     """A page whose parse kills the worker process, as a crash in native code would."""
@@ -22,55 +25,68 @@ class _CrashingPage(FetchedPage):
         os._exit(1)
 
 
-@pytest.fixture(scope="module")
-def workers() -> Iterator[PageParser]:
-    parser = PageParser(1)
-    yield parser
-    parser.close()
-
-
 def _fetched(case: Fixture) -> FetchedPage:
     meta = case.meta()
-    page = case.page()
     return FetchedPage(
         body=(case.path / "page.html").read_bytes(),
         url=meta["url"],
         content_type=meta["headers"].get("Content-Type"),
-        fetched_at=page.fetched_at,
+        fetched_at=case.page().fetched_at,
         status=meta["status"],
     )
 
 
-def _parse(workers: PageParser, page: FetchedPage) -> Record:
-    return asyncio.run(workers.parse(page))
+def _with_workers(processes: int, scenario: Callable[[PageParser], Awaitable[T]]) -> T:
+    """Run a scenario in one event loop with its own parser processes, stopped afterwards."""
+
+    async def run() -> T:
+        parser = PageParser(processes)
+        try:
+            return await scenario(parser)
+        finally:
+            parser.close()
+
+    return asyncio.run(run())
 
 
-def test_workers_give_every_fixture_its_expected_record(workers: PageParser) -> None:
-    for case in discover(FIXTURES):
-        assert _parse(workers, _fetched(case)) == case.expected(), case.name
+def test_workers_give_every_fixture_its_expected_record() -> None:
+    cases = list(discover(FIXTURES))
+
+    async def parse_all(parser: PageParser) -> list[Record]:
+        return list(await asyncio.gather(*(parser.parse(_fetched(case)) for case in cases)))
+
+    records = _with_workers(2, parse_all)
+    for case, record in zip(cases, records, strict=True):
+        assert record == case.expected(), case.name
 
 
-def test_parsing_errors_come_back_typed_and_whole(workers: PageParser) -> None:
-    page = FetchedPage(b"<html><body><p>menu</p></body></html>", "https://www.ctvnews.ca/x-1.1", None,
-                       next(discover(FIXTURES)).page().fetched_at, 200)  # fmt: skip
+def test_parsing_errors_come_back_typed_and_whole() -> None:
+    fetched_at = next(discover(FIXTURES)).page().fetched_at
+    page = FetchedPage(
+        b"<html><body><p>menu</p></body></html>", "https://www.ctvnews.ca/x-1.1", None, fetched_at, 200
+    )
     with pytest.raises(NotAnArticleError) as raised:
-        _parse(workers, page)
+        _with_workers(1, lambda parser: parser.parse(page))
     assert raised.value.url == "https://www.ctvnews.ca/x-1.1"
     assert raised.value.reason
 
 
-def test_a_dead_worker_fails_its_page_and_is_replaced(workers: PageParser) -> None:
+def test_a_dead_worker_fails_its_pages_and_is_replaced() -> None:
     case = next(discover(FIXTURES, "ctvnews"))
     good = _fetched(case)
     crashing = _CrashingPage(good.body, good.url, good.content_type, good.fetched_at, good.status)
-    with pytest.raises(ParserCrashedError, match="the parser process died"):
-        _parse(workers, crashing)
-    assert _parse(workers, good) == case.expected()
+
+    async def crash_then_parse(parser: PageParser) -> Record:
+        outcomes = await asyncio.gather(parser.parse(crashing), parser.parse(good), return_exceptions=True)
+        assert all(isinstance(outcome, ParserCrashedError) for outcome in outcomes), outcomes
+        return await parser.parse(good)
+
+    assert _with_workers(1, crash_then_parse) == case.expected()
 
 
 def test_in_process_parsing_gives_the_same_records() -> None:
     case = next(discover(FIXTURES, "globeandmail"))
-    assert _parse(PageParser(0), _fetched(case)) == case.expected()
+    assert _with_workers(0, lambda parser: parser.parse(_fetched(case))) == case.expected()
 
 
 def test_a_negative_process_count_is_refused() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from crawler import UnknownSiteError, parse_page
+from crawler.errors import NotAnArticleError
 from tests.conftest import REPO, shared_path
 
 #: One file per site, keyed by the page's path under reference/pages (``site/page.html``).
@@ -30,6 +31,11 @@ def _norm(text: str) -> str:
 def test_reference_page(name: str) -> None:
     expected = EXPECTATIONS[name]
     page = shared_path("reference", "pages", name)
+    if "notAnArticle" in expected:
+        # A live blog, video or gallery page: refused with a reason, never parsed as a broken article.
+        with pytest.raises(NotAnArticleError, match=expected["notAnArticle"]):
+            parse_page(page.read_bytes(), expected["url"])
+        return
     try:
         record = parse_page(page.read_bytes(), expected["url"])
     except UnknownSiteError:
@@ -41,3 +47,10 @@ def test_reference_page(name: str) -> None:
     assert _norm(paragraphs[0]) == _norm(expected["firstParagraph"])
     assert _norm(paragraphs[-1]) == _norm(expected["lastParagraph"])
     assert len(paragraphs) == expected["paragraphCount"]
+
+
+def test_every_reference_page_has_expectations() -> None:
+    pages = shared_path("reference", "pages")
+    names = sorted(f"{path.parent.name}/{path.name}" for path in pages.glob("*/*.html"))
+    missing = [name for name in names if name not in EXPECTATIONS]
+    assert not missing, f"write tests/reference_expectations/<site>.json entries for {missing}"
