@@ -27,6 +27,7 @@ from crawler.window import DateWindow
 
 DEFAULT_FIXTURES = Path("fixtures")
 DEFAULT_CORPUS = Path("corpus")
+DEFAULT_STATE = Path("state/crawl.sqlite")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,6 +115,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("--until", help="only articles published until (same forms)")
     crawl.add_argument("--max-articles", type=int, metavar="N", help="stop each site after N articles")
+    crawl.add_argument(
+        "--incremental",
+        action="store_true",
+        help="skip articles already stored unless a feed or sitemap says they changed; revisit "
+        "those with conditional requests (keeps a crawl state, --state)",
+    )
+    crawl.add_argument(
+        "--state",
+        type=Path,
+        metavar="PATH",
+        help=f"crawl state file (SQLite) to keep (default with --incremental: {DEFAULT_STATE})",
+    )
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.set_defaults(run=_run_crawl)
 
@@ -255,7 +268,13 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         "max_articles": arguments.max_articles,
     }
     started = time.monotonic()
-    settings = {"LOG_LEVEL": arguments.log_level, "CORPUS_GZIP": arguments.gzip}
+    state = arguments.state or (DEFAULT_STATE if arguments.incremental else None)
+    settings = {
+        "LOG_LEVEL": arguments.log_level,
+        "CORPUS_GZIP": arguments.gzip,
+        "CRAWL_STATE": str(state or ""),
+        "INCREMENTAL": arguments.incremental,
+    }
     report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments)
     print(report.summary())
     if arguments.out.is_dir():

@@ -28,6 +28,9 @@ class SiteReport:
     misses: int = 0
     dropped: int = 0
     errors: int = 0
+    #: Incremental crawls: articles not fetched (stored, unchanged) and revisits answered 304.
+    unchanged: int = 0
+    not_modified: int = 0
 
     @classmethod
     def from_stats(cls, site_id: str, stats: dict[str, Any]) -> SiteReport:
@@ -39,7 +42,20 @@ class SiteReport:
             misses=stats.get("replay/miss", 0),
             dropped=stats.get("item_dropped_count", 0),
             errors=stats.get("log_count/ERROR", 0),
+            unchanged=stats.get("incremental/unchanged", 0),
+            not_modified=stats.get("incremental/not-modified", 0),
         )
+
+    def line(self) -> str:
+        """The site's line of the summary; incremental counts only when there are some."""
+        line = (
+            f"{self.site_id}: {self.articles} articles, {self.skipped} skipped (not an article), "
+            f"{self.outside} outside the date window, "
+            f"{self.dropped} invalid, {self.misses} replay misses, {self.errors} errors"
+        )
+        if self.unchanged or self.not_modified:
+            line += f"; {self.unchanged} unchanged (not fetched), {self.not_modified} not modified (304)"
+        return line
 
 
 @dataclass
@@ -50,12 +66,7 @@ class CrawlReport:
 
     def summary(self) -> str:
         """One line per site, then the totals."""
-        lines = [
-            f"{r.site_id}: {r.articles} articles, {r.skipped} skipped (not an article), "
-            f"{r.outside} outside the date window, "
-            f"{r.dropped} invalid, {r.misses} replay misses, {r.errors} errors"
-            for r in self.sites
-        ]
+        lines = [report.line() for report in self.sites]
         total = sum(r.articles for r in self.sites)
         lines.append(f"total: {total} articles from {len(self.sites)} sites")
         return "\n".join(lines)
