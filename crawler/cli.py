@@ -128,6 +128,9 @@ def _parser() -> argparse.ArgumentParser:
         help=f"crawl state file (SQLite) to keep (default with --incremental: {DEFAULT_STATE})",
     )
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.add_argument(
+        "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
     crawl.set_defaults(run=_run_crawl)
 
     return parser
@@ -274,6 +277,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         "CORPUS_GZIP": arguments.gzip,
         "CRAWL_STATE": str(state or ""),
         "INCREMENTAL": arguments.incremental,
+        **dict(_setting(item) for item in arguments.settings),
     }
     report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments)
     print(report.summary())

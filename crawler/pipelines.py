@@ -40,9 +40,11 @@ class CorpusPipeline:
     to disk before each batch of state rows is committed.
     """
 
-    def __init__(self, root: str, compress: bool = False, state: Path | None = None) -> None:
+    def __init__(
+        self, root: str, compress: bool = False, state: Path | None = None, state_batch: int = 100
+    ) -> None:
         self.corpus = Corpus(Path(root), compress) if root else None
-        self.state = CrawlState(state, before_commit=self._sync) if state else None
+        self.state = CrawlState(state, state_batch, before_commit=self._sync) if state else None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CorpusPipeline:
@@ -51,6 +53,7 @@ class CorpusPipeline:
             crawler.settings.get("CORPUS_DIR", ""),
             crawler.settings.getbool("CORPUS_GZIP"),
             Path(state) if state else None,
+            crawler.settings.getint("CRAWL_STATE_BATCH", 100),
         )
         if pipeline.state is not None:
             # Sent once every pipeline has handled the item, with the response it came from.

@@ -71,3 +71,5 @@ CRAWL_STATE = ""
 #: Skip articles the state has stored unless a feed or sitemap says they changed, and revisit
 #: those with conditional requests (crawler/incremental.py). Needs CRAWL_STATE.
 INCREMENTAL = False
+#: Crawl-state rows written per transaction; after a crash, at most this many articles are fetched again.
+CRAWL_STATE_BATCH = 100
