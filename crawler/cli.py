@@ -28,6 +28,7 @@ from crawler.window import DateWindow
 DEFAULT_FIXTURES = Path("fixtures")
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_STATE = Path("state/crawl.sqlite")
+DEFAULT_CONFIG = Path("crawler.toml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,6 +133,14 @@ def _parser() -> argparse.ArgumentParser:
         "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
     crawl.set_defaults(run=_run_crawl)
+
+    schedule = commands.add_parser(
+        "schedule", help="crawl incrementally at intervals, as crawler.toml says, until SIGINT/SIGTERM"
+    )
+    schedule.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG, help=f"configuration file (default: {DEFAULT_CONFIG})"
+    )
+    schedule.set_defaults(run=_run_schedule)
 
     return parser
 
@@ -288,6 +297,13 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
                 print(f"{site_id} field coverage: {stored.coverage_line(site_id)}")
     print(f"corpus {arguments.out}/, in {time.monotonic() - started:.1f} s")
     return 0
+
+
+def _run_schedule(arguments: argparse.Namespace) -> int:
+    from crawler.config import load_config
+    from crawler.schedule import Scheduler
+
+    return Scheduler(load_config(arguments.config)).run()
 
 
 def _confirm(question: str) -> bool:

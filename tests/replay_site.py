@@ -77,6 +77,34 @@ def set_lastmod(sitemap: Path, url: str, lastmod: str) -> None:
     (sitemap / "body.xml").write_text(changed, encoding="utf-8")
 
 
+def generated_site(root: Path, articles: int) -> Path:
+    """The CTV News fixtures plus ``articles`` generated articles listed by the news sitemap."""
+    replay = copy_site("ctvnews", root)
+    site = replay / "ctvnews"
+    seed = site / "2023-06-18-blinken-beijing-seed"
+    for number in range(articles):
+        url = f"https://www.ctvnews.ca/world/generated-story-{number}-1.{8_000_000 + number}"
+        new_article(seed, f"generated-{number}", url)
+        list_in_sitemap(site / "_sources" / "news-sitemap", url, "2025-03-01T08:00:00+00:00")
+    return replay
+
+
+def lines_written(corpus: Path) -> int:
+    """Records written so far (complete lines), read while a crawl writes."""
+    return sum(path.read_bytes().count(b"\n") for path in corpus.rglob("*.jsonl"))
+
+
+def by_file(corpus: Path) -> dict[str, list[str]]:
+    """Each corpus file's records as canonical JSON, sorted; every line must be whole."""
+    files = {}
+    for path in sorted(corpus.rglob("*.jsonl")):
+        data = path.read_text(encoding="utf-8")
+        assert data.endswith("\n"), f"torn last line in {path}"
+        records = [json.loads(line) for line in data.splitlines()]
+        files[str(path.relative_to(corpus))] = sorted(json.dumps(r, sort_keys=True) for r in records)
+    return files
+
+
 def crawl(replay: Path, out: Path, *arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """``crawler crawl`` in its own process (Twisted's reactor runs once per process), logging each fetch."""
     return subprocess.run(
