@@ -13,8 +13,10 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.errors import CrawlerError
 from crawler.sites import get_site
 from crawler.spiders.site_spiders import spider_for
+from crawler.state import CrawlState
 
 
 @dataclass
@@ -91,6 +93,8 @@ def crawl(
             priority="cmdline",
         )
     settings.setdict(overrides or {}, priority="cmdline")
+    if settings.get("CRAWL_STATE") and corpus_dir is not None:
+        check_state_belongs(Path(settings.get("CRAWL_STATE")), corpus_dir)
     process = CrawlerProcess(settings)
     crawlers = {site.id: process.create_crawler(spider_for(site)) for site in sites}
     for crawler in crawlers.values():
@@ -102,3 +106,14 @@ def crawl(
             for site_id, c in crawlers.items()
         ]
     )
+
+
+def check_state_belongs(state: Path, corpus_dir: Path) -> None:
+    """Refuse a crawl state kept for another corpus folder: its articles are not in this one."""
+    with CrawlState(state) as opened:
+        owner = opened.claim("corpus", str(corpus_dir.resolve()))
+    if owner != str(corpus_dir.resolve()):
+        raise CrawlerError(
+            f"{state}: this crawl state belongs to the corpus {owner}, not {corpus_dir}; "
+            "give the crawl its own --state"
+        )

@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS article (
     revision      INTEGER,           -- the corpus revision of that record
     changed_at    TEXT               -- newest date known: listing lastmod, dateModified, datePublished
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claim (
+    name  TEXT PRIMARY KEY,          -- what the state belongs to, e.g. its corpus folder
+    value TEXT NOT NULL
+) WITHOUT ROWID;
 """
 _COLUMNS = ("url", "fetched_at", "etag", "last_modified", "content_hash", "revision", "changed_at")
 _UPSERT = (
@@ -143,6 +147,16 @@ class CrawlState:
         with self._db:
             self._db.executemany(_UPSERT, [article._row() for article in self._pending.values()])
         self._pending.clear()
+
+    def claim(self, name: str, value: str) -> str:
+        """Record ``value`` under ``name`` unless one is already recorded; returns the recorded one.
+
+        A state describes one corpus: what it says is stored is stored *there*.
+        """
+        with self._db:
+            self._db.execute("INSERT OR IGNORE INTO claim (name, value) VALUES (?, ?)", (name, value))
+        (recorded,) = self._db.execute("SELECT value FROM claim WHERE name = ?", (name,)).fetchone()
+        return str(recorded)
 
     def committed(self) -> int:
         """How many URLs the file holds (buffered rows not counted)."""

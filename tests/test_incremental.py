@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,12 @@ def test_a_second_run_fetches_only_listings_and_the_next_stores_new_and_updated_
     again = crawl(replay, corpus, *run)
     assert {url for _, url in fetched(again)} == sources | {ROBOTS}
     assert len(stored(corpus)) == len(articles) + 4
+
+
+def test_a_crawl_state_serves_one_corpus_only(tmp_path: Path) -> None:
+    replay, state = copy_site("globeandmail", tmp_path / "fixtures"), tmp_path / "crawl.sqlite"
+    crawl(replay, tmp_path / "corpus", "globeandmail", "--incremental", "--state", str(state))
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        crawl(replay, tmp_path / "other", "globeandmail", "--incremental", "--state", str(state))
+    assert f"{state}: this crawl state belongs to the corpus {tmp_path / 'corpus'}" in refused.value.stderr
+    assert not (tmp_path / "other").exists()
