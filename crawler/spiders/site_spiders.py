@@ -20,7 +20,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 from crawler.discovery import read_listing
 from crawler.errors import NotAnArticleError
 from crawler.extract.urls import clean_url
-from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError, default_processes
+from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError
 from crawler.site import Site, Source
 from crawler.sites import all_sites
 from crawler.window import DateWindow
@@ -156,11 +156,10 @@ class SiteSpider(scrapy.Spider):
 
 
 def _parse_processes(crawler: Crawler) -> int:
-    """PARSE_PROCESSES, or its default; 0 without the asyncio reactor the workers report to."""
+    """PARSE_PROCESSES; 0 without the asyncio reactor the workers report to."""
     if not is_asyncio_reactor_installed():
         return 0
-    configured = crawler.settings.get("PARSE_PROCESSES")
-    return default_processes() if configured in (None, "") else crawler.settings.getint("PARSE_PROCESSES")
+    return crawler.settings.getint("PARSE_PROCESSES")
 
 
 def spider_for(site: Site) -> type[SiteSpider]:
