@@ -29,6 +29,8 @@ DEFAULT_FIXTURES = Path("fixtures")
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_STATE = Path("state/crawl.sqlite")
 DEFAULT_CONFIG = Path("crawler.toml")
+#: The exit status of a crawl that raised the breakage alarm (a field's coverage below the threshold).
+ALARM_STATUS = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help=f"crawl state file (SQLite) to keep (default with --incremental: {DEFAULT_STATE})",
+    )
+    crawl.add_argument(
+        "--config",
+        type=Path,
+        help=f"read the breakage alarm's [alarm] table from this file (default: {DEFAULT_CONFIG}, if any)",
     )
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.add_argument(
@@ -265,6 +272,8 @@ def _existing_corpus(path: Path) -> Path:
 
 
 def _run_crawl(arguments: argparse.Namespace) -> int:
+    from crawler.config import load_config
+    from crawler.coverage import Alarm
     from crawler.crawl import crawl  # Scrapy loads only for the commands that crawl
 
     site_ids = arguments.sites or [site.id for site in all_sites()]
@@ -281,7 +290,10 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     }
     started = time.monotonic()
     state = arguments.state or (DEFAULT_STATE if arguments.incremental else None)
+    config = arguments.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+    alarm = load_config(config).alarm if config else Alarm()
     settings = {
+        **alarm.settings(),
         "LOG_LEVEL": arguments.log_level,
         "CORPUS_GZIP": arguments.gzip,
         "CRAWL_STATE": str(state or ""),
@@ -290,13 +302,11 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     }
     report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments)
     print(report.summary())
-    if arguments.out.is_dir():
-        stored = corpus_stats(arguments.out)
-        for site_id in site_ids:
-            if stored.records[site_id]:
-                print(f"{site_id} field coverage: {stored.coverage_line(site_id)}")
     print(f"corpus {arguments.out}/, in {time.monotonic() - started:.1f} s")
-    return 0
+    breaches = report.breaches()
+    for breach in breaches:
+        print(f"crawler: alarm: {breach.message()}", file=sys.stderr)
+    return ALARM_STATUS if breaches else 0
 
 
 def _run_schedule(arguments: argparse.Namespace) -> int:

@@ -13,6 +13,11 @@ Every key is optional::
     gzip = false
     log_level = "WARNING"
 
+    [alarm]                               # the breakage alarm (crawler/coverage.py)
+    threshold = 0.9                       # a watched field in fewer than 90% of a site's article pages...
+    fields = ["headline", "datePublished", "authors", "body"]   # ...of these fields
+    min_pages = 5                         # sites with fewer article pages in a crawl are not judged
+
 Relative paths are read from the configuration file's folder. A bad file raises ConfigError
 naming the file, the line and the key.
 """
@@ -25,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from crawler.corpus_report import COVERED_FIELDS
+from crawler.coverage import Alarm
 from crawler.errors import ConfigError, CrawlerError
 from crawler.sites import all_sites, get_site
 from crawler.window import DateWindow
@@ -54,6 +61,7 @@ class ScheduleConfig:
     replay: Path | None = None
     gzip: bool = False
     log_level: str = "WARNING"
+    alarm: Alarm = field(default_factory=Alarm)
 
 
 def parse_duration(value: object) -> float:
@@ -122,6 +130,8 @@ class _Checker:
             return self.path.parent / self.expect(key, value, str)
         if key == "gzip":
             return self.expect(key, value, bool)
+        if key == "alarm":
+            return self.alarm(value)
         return self.expect(key, value, str)
 
     def sites(self, value: Any) -> tuple[str, ...]:
@@ -134,13 +144,56 @@ class _Checker:
                 self.fail("sites", str(error.args[0]))
         return tuple(value)
 
+    def alarm(self, value: Any) -> Alarm:
+        if not isinstance(value, dict):
+            self.fail("alarm", f"{value!r}: expected a table, [alarm], with threshold, fields, min_pages")
+        threshold, fields, min_pages = (value.get(name) for name in ("threshold", "fields", "min_pages"))
+        for name in value:
+            if name not in {"threshold", "fields", "min_pages"}:
+                self.fail("alarm", f"{name}: unknown key (known: fields, min_pages, threshold)", name)
+        if threshold is not None and (
+            isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1
+        ):
+            self.fail("alarm", f"{threshold!r}: expected a fraction above 0, up to 1, e.g. 0.9", "threshold")
+        if fields is not None and (
+            not isinstance(fields, list) or not fields or any(f not in COVERED_FIELDS for f in fields)
+        ):
+            known = ", ".join(COVERED_FIELDS)
+            self.fail("alarm", f"{fields!r}: expected a list of record fields among {known}", "fields")
+        if min_pages is not None and (
+            isinstance(min_pages, bool) or not isinstance(min_pages, int) or min_pages < 1
+        ):
+            self.fail("alarm", f"{min_pages!r}: expected a whole number of pages, 1 or more", "min_pages")
+        default = Alarm()
+        return Alarm(
+            threshold=float(threshold) if threshold is not None else default.threshold,
+            fields=tuple(fields) if fields is not None else default.fields,
+            min_pages=min_pages if min_pages is not None else default.min_pages,
+        )
+
     def expect(self, key: str, value: Any, kind: type) -> Any:
         if not isinstance(value, kind):
             self.fail(key, f"{value!r}: expected a {'boolean' if kind is bool else 'string'}")
         return value
 
-    def fail(self, key: str, reason: str) -> NoReturn:
-        raise ConfigError(str(self.path), self.line_of(key), key, reason)
+    def fail(self, key: str, reason: str, inner: str | None = None) -> NoReturn:
+        """Raise ConfigError for ``key`` (``inner``: a key of the table ``key``)."""
+        if inner is None:
+            raise ConfigError(str(self.path), self.line_of(key), key, reason)
+        raise ConfigError(str(self.path), self.line_in_table(key, inner), f"{key}.{inner}", reason)
+
+    def line_in_table(self, table: str, key: str) -> int | None:
+        """The line that sets ``key`` in ``[table]`` (1-based), else the table's own line."""
+        start = self.line_of(table)
+        if start is None:
+            return None
+        setting = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number, line in enumerate(self.lines[start:], start=start + 1):
+            if line.lstrip().startswith("["):
+                break
+            if setting.match(line):
+                return number
+        return start
 
     def line_of(self, key: str) -> int | None:
         """The line that sets a top-level key (1-based), if it can be found."""

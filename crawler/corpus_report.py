@@ -29,7 +29,7 @@ class CorpusStats:
         site = record["site"]["id"]
         self.records[site] += 1
         self.per_day[site][_day(record)] += 1
-        self.present[site].update(name for name in COVERED_FIELDS if record.get(name) not in (None, "", []))
+        self.present[site].update(name for name in COVERED_FIELDS if has_field(record, name))
 
     def coverage(self, site: str, name: str) -> float:
         """The share of the site's records that have the field."""
@@ -74,6 +74,11 @@ def export_text(root: Path, out: Path) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, "\n".join(lines) + "\n")
     return len(newest)
+
+
+def has_field(record: Record, name: str) -> bool:
+    """Whether the record gives the field a value (not null, not empty)."""
+    return record.get(name) not in (None, "", [])
 
 
 def _day(record: Record) -> str:

@@ -13,10 +13,16 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.coverage import Alarm, Breach, SiteCoverage
 from crawler.errors import CrawlerError
 from crawler.sites import get_site
 from crawler.spiders.site_spiders import spider_for
 from crawler.state import CrawlState
+
+#: Outcomes the summary line names on its own (the others are listed after it).
+_IN_THE_LINE = frozenset(
+    {"crawler/skipped/not-an-article", "crawler/skipped/outside-window", "crawler/failed/invalid-record"}
+)
 
 
 @dataclass
@@ -33,6 +39,9 @@ class SiteReport:
     #: Incremental crawls: articles not fetched (stored, unchanged) and revisits answered 304.
     unchanged: int = 0
     not_modified: int = 0
+    #: Every other page outcome with its count, e.g. ``{"failed/timeout": 2, "skipped/not-html": 1}``.
+    outcomes: dict[str, int] = field(default_factory=dict)
+    coverage: SiteCoverage | None = None
 
     @classmethod
     def from_stats(cls, site_id: str, stats: dict[str, Any]) -> SiteReport:
@@ -42,10 +51,16 @@ class SiteReport:
             skipped=stats.get("crawler/skipped/not-an-article", 0),
             outside=stats.get("crawler/skipped/outside-window", 0),
             misses=stats.get("replay/miss", 0),
-            dropped=stats.get("item_dropped_count", 0),
+            dropped=stats.get("item_dropped_count", 0) + stats.get("crawler/failed/invalid-record", 0),
             errors=stats.get("log_count/ERROR", 0),
             unchanged=stats.get("incremental/unchanged", 0),
             not_modified=stats.get("incremental/not-modified", 0),
+            outcomes={
+                key.removeprefix("crawler/"): count
+                for key, count in sorted(stats.items())
+                if key.startswith(("crawler/skipped/", "crawler/failed/")) and key not in _IN_THE_LINE
+            },
+            coverage=SiteCoverage.from_stats(site_id, stats),
         )
 
     def line(self) -> str:
@@ -57,6 +72,10 @@ class SiteReport:
         )
         if self.unchanged or self.not_modified:
             line += f"; {self.unchanged} unchanged (not fetched), {self.not_modified} not modified (304)"
+        for kind in ("skipped", "failed"):
+            counts = [f"{o.split('/', 1)[1]} {n}" for o, n in self.outcomes.items() if o.startswith(kind)]
+            if counts:
+                line += f"; {kind}: {', '.join(counts)}"
         return line
 
 
@@ -65,13 +84,19 @@ class CrawlReport:
     """Per-site reports of one crawl run."""
 
     sites: list[SiteReport] = field(default_factory=list)
+    alarm: Alarm = field(default_factory=Alarm)
 
     def summary(self) -> str:
-        """One line per site, then the totals."""
+        """One line per site, then the totals, then each site's field coverage in this crawl."""
         lines = [report.line() for report in self.sites]
         total = sum(r.articles for r in self.sites)
         lines.append(f"total: {total} articles from {len(self.sites)} sites")
+        lines.extend(r.coverage.line() for r in self.sites if r.coverage is not None and r.coverage.pages)
         return "\n".join(lines)
+
+    def breaches(self) -> list[Breach]:
+        """The watched fields whose coverage fell below the alarm's threshold, site by site."""
+        return [b for r in self.sites if r.coverage is not None for b in r.coverage.breaches(self.alarm)]
 
 
 def crawl(
@@ -104,7 +129,8 @@ def crawl(
         [
             SiteReport.from_stats(site_id, c.stats.get_stats() if c.stats else {})
             for site_id, c in crawlers.items()
-        ]
+        ],
+        Alarm.from_settings(settings),
     )
 
 

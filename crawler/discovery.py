@@ -27,22 +27,30 @@ class Listing:
 
 def read_listing(body: bytes) -> Iterator[Listing]:
     """Every URL of an RSS/Atom feed, a sitemap or a sitemap index (which lists sitemaps)."""
+    yield from parse_listing(body) or ()
+
+
+def parse_listing(body: bytes) -> list[Listing] | None:
+    """The URLs a feed or sitemap lists, or None when the body is neither (HTML, garbage, unreadable XML).
+
+    A feed or sitemap broken part-way gives the URLs before the break (lxml's recovering parser).
+    """
     try:
         root = etree.fromstring(body, parser=_PARSER)
     except etree.XMLSyntaxError:
-        return
+        return None
     if root is None:
-        return
+        return None
     kind = etree.QName(root).localname
     if kind == "sitemapindex":
-        for loc in _all(root, "sitemap", "loc"):
-            yield Listing(loc, is_sitemap=True)
-    elif kind == "urlset":
-        yield from _sitemap_urls(root)
-    elif kind in {"rss", "RDF"}:
-        yield from _rss_items(root)
-    elif kind == "feed":
-        yield from _atom_entries(root)
+        return [Listing(loc, is_sitemap=True) for loc in _all(root, "sitemap", "loc")]
+    if kind == "urlset":
+        return list(_sitemap_urls(root))
+    if kind in {"rss", "RDF"}:
+        return list(_rss_items(root))
+    if kind == "feed":
+        return list(_atom_entries(root))
+    return None
 
 
 def _sitemap_urls(root: etree._Element) -> Iterator[Listing]:

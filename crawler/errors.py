@@ -12,6 +12,8 @@ class CrawlerError(Exception):
     """
 
     _arguments: tuple[str, ...] = ()
+    #: How a crawl counts a page that raised it: ``skipped/<reason>`` or ``failed/<reason>``.
+    outcome: str = "failed/error"
 
     def __reduce__(self) -> tuple[type[CrawlerError], tuple[object, ...]]:
         return type(self), tuple(getattr(self, name) for name in self._arguments)
@@ -21,6 +23,7 @@ class UnknownSiteError(CrawlerError):
     """No site module claims the URL's domain."""
 
     _arguments: tuple[str, ...] = ("url",)
+    outcome = "skipped/unknown-site"
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -31,6 +34,7 @@ class NotAnArticleError(CrawlerError):
     """The page is of a known site but holds no article (a section front, a video page...)."""
 
     _arguments: tuple[str, ...] = ("url", "reason")
+    outcome = "skipped/not-an-article"
 
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
@@ -42,15 +46,39 @@ class EmptyPageError(NotAnArticleError):
     """The page has no content at all."""
 
     _arguments: tuple[str, ...] = ("url",)
+    outcome = "skipped/empty"
 
     def __init__(self, url: str) -> None:
         super().__init__(url, "the page is empty")
+
+
+class NotHtmlError(NotAnArticleError):
+    """The page is not HTML whatever its label says (an image, a PDF, compressed bytes)."""
+
+    outcome = "skipped/not-html"
+
+
+class BrokenPageError(CrawlerError):
+    """The page is an article, but not one that can be stored whole and readable.
+
+    ``kind`` is what is wrong (``encoding``, ``truncated``); the crawl counts ``failed/<kind>``.
+    """
+
+    _arguments: tuple[str, ...] = ("url", "kind", "reason")
+
+    def __init__(self, url: str, kind: str, reason: str) -> None:
+        self.url = url
+        self.kind = kind
+        self.reason = reason
+        self.outcome = f"failed/{kind}"
+        super().__init__(f"{url}: {kind}: {reason}")
 
 
 class InvalidRecordError(CrawlerError):
     """A record broke the Article schema; it must never be written."""
 
     _arguments: tuple[str, ...] = ("url", "field", "reason")
+    outcome = "failed/invalid-record"
 
     def __init__(self, url: str, field: str, reason: str) -> None:
         self.url = url

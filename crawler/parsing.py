@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from crawler.errors import EmptyPageError, NotAnArticleError
+from crawler.extract.defects import check_page, check_text
 from crawler.extract.page import Page
 from crawler.record import Record, build_record
 from crawler.sites import site_for_url
@@ -17,16 +18,19 @@ __all__ = ["parse", "parse_page"]
 def parse(page: Page) -> Record:
     """Parse a fetched page with its site's parser and return the validated record.
 
-    Raises UnknownSiteError, NotAnArticleError (EmptyPageError for an empty page) or
+    Raises UnknownSiteError, NotAnArticleError (EmptyPageError for an empty page, NotHtmlError
+    for binary data), BrokenPageError (a truncated page, undecodable text) or
     InvalidRecordError; each names the URL.
     """
     if not page.html.strip():
         raise EmptyPageError(page.url)
     site = site_for_url(page.url)
+    check_page(page)
     parser = site.parser_for(page)
     if parser is None:
         raise NotAnArticleError(page.url, f"no {site.name} article template recognised")
     record = build_record(parser)
+    check_text(page.url, record["headline"], record["description"], record["articleBody"])
     validate_record(record)
     return record
 

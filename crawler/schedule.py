@@ -42,6 +42,8 @@ def crawl_command(config: ScheduleConfig, sites: list[str]) -> list[str]:
         command += ["--until", config.until]
     if config.gzip:
         command.append("--gzip")
+    for name, value in config.alarm.settings().items():
+        command += ["-s", f"{name}={','.join(value) if isinstance(value, list) else value}"]
     return command
 
 

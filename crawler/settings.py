@@ -46,7 +46,7 @@ CORPUS_DIR = ""
 #: Write the corpus as .jsonl.gz (one gzip member per record) instead of .jsonl.
 CORPUS_GZIP = False
 
-EXTENSIONS = {"crawler.progress.ProgressLine": 500}
+EXTENSIONS = {"crawler.progress.ProgressLine": 500, "crawler.coverage.FieldCoverage": 510}
 #: Draw a progress line on stderr while crawling (only when stderr is a terminal).
 PROGRESS_LINE = True
 
@@ -58,6 +58,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retry, but waiting: exponential backoff, and Retry-After on 429/503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.politeness.BackoffRetryMiddleware": 550,
+    # Sees redirects before Scrapy's redirect middleware (600): a loop is reported, not dropped.
+    "crawler.redirects.RedirectLoopMiddleware": 610,
     # Skips stored articles and revisits changed ones conditionally, when INCREMENTAL is set.
     "crawler.incremental.IncrementalMiddleware": 575,
     # Last before the download: answers from fixtures when REPLAY_DIR is set, else does nothing.
@@ -74,3 +76,11 @@ CRAWL_STATE = ""
 INCREMENTAL = False
 #: Crawl-state rows written per transaction; after a crash, at most this many articles are fetched again.
 CRAWL_STATE_BATCH = 100
+
+#: The breakage alarm (crawler/coverage.py): a field in COVERAGE_FIELDS found in fewer than
+#: COVERAGE_THRESHOLD of a site's article pages makes `crawler crawl` name the site and the
+#: field and exit 3. Sites with fewer than COVERAGE_MIN_PAGES article pages are not judged
+#: (a small sample is noise: one article without a byline is 33% of three).
+COVERAGE_THRESHOLD = 0.9
+COVERAGE_FIELDS = ["headline", "datePublished", "authors", "body"]
+COVERAGE_MIN_PAGES = 5

@@ -15,7 +15,8 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
+
+from crawler.extract.charset import decode_html
 
 JsonObject = dict[str, Any]
 T = TypeVar("T")
@@ -65,16 +66,18 @@ class Page:
         """A page from the bytes a server sent, decoded the way browsers do.
 
         The charset comes from the BOM, then the HTTP ``Content-Type``, then ``<meta charset>``,
-        then a guess (w3lib's html_to_unicode, as Scrapy decodes responses).
+        then a guess (w3lib's html_to_unicode, as Scrapy decodes responses); a label that cannot
+        be true, and mojibake, are corrected (crawler/extract/charset.py).
         """
-        encoding, html = html_to_unicode(content_type, body)
+        decoded = decode_html(body, content_type)
         has_bom = body.startswith(b"\xef\xbb\xbf")
+        as_utf8 = decoded.as_sent and decoded.encoding.lower() in _UTF8_NAMES and not has_bom
         return cls(
-            html=html,
+            html=decoded.html,
             url=url,
             fetched_at=fetched_at or datetime.now(timezone.utc),
             status=status,
-            raw=body if encoding.lower() in _UTF8_NAMES and not has_bom else None,
+            raw=body if as_utf8 else None,
         )
 
     def derived(self, key: str, compute: Callable[[Page], T]) -> T:

@@ -6,6 +6,7 @@ and hands each page to the parser registry. ``scrapy list`` shows one per site.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -16,10 +17,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from scrapy.utils.reactor import is_asyncio_reactor_installed
+from twisted.python.failure import Failure
 
-from crawler.discovery import read_listing
-from crawler.errors import NotAnArticleError
+from crawler.discovery import parse_listing
+from crawler.errors import CrawlerError
 from crawler.extract.urls import clean_url
+from crawler.outcomes import STATS_PREFIX, download_outcome, log_words
 from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError
 from crawler.site import Site, Source
 from crawler.sites import all_sites
@@ -80,13 +83,17 @@ class SiteSpider(scrapy.Spider):
     def start_requests(self) -> Iterator[scrapy.Request]:
         for source in self.sources:
             callback = self.parse_section if source.kind == "section" else self.parse_source
-            yield scrapy.Request(source.url, callback=callback)
+            yield scrapy.Request(source.url, callback=callback, errback=self.request_failed)
 
     def parse_source(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow sitemaps and article URLs listed by a feed or sitemap."""
-        for listing in read_listing(response.body):
+        listings = parse_listing(response.body)
+        if listings is None:
+            self._outcome("failed/unreadable-listing", f"{response.url}: not a readable feed or sitemap")
+            return
+        for listing in listings:
             if listing.is_sitemap:
-                yield response.follow(listing.url, callback=self.parse_source)
+                yield response.follow(listing.url, callback=self.parse_source, errback=self.request_failed)
             elif self.window.admits(listing.published):
                 yield from self._follow_article(response, listing.url, listing.modified or listing.published)
             else:
@@ -105,6 +112,7 @@ class SiteSpider(scrapy.Spider):
             yield response.follow(
                 absolute,
                 callback=self.parse_article,
+                errback=self.request_failed,
                 priority=ARTICLE_PRIORITY,
                 meta={LISTED_DATE_META: listed_date},
             )
@@ -123,13 +131,16 @@ class SiteSpider(scrapy.Spider):
         )
         try:
             record = await self.page_parser.parse(fetched)
-        except NotAnArticleError as error:
-            self.logger.info("skipped: %s", error)
-            self._count("crawler/skipped/not-an-article")
+        except CrawlerError as error:
+            self._outcome(error.outcome, str(error))
             return
         except ParserCrashedError as error:
-            self.logger.error("failed: %s", error)
+            self.logger.error("failed: parser-crash: %s", error)
             self._count("crawler/failed/parser-crash")
+            return
+        except Exception:  # a parser bug must cost one page, never the crawl
+            self.logger.exception("failed: parser-error: %s", response.url)
+            self._count("crawler/failed/parser-error")
             return
         if not self.window.admits(record["datePublished"]):
             self._count("crawler/skipped/outside-window")
@@ -140,6 +151,19 @@ class SiteSpider(scrapy.Spider):
         yield record
         if self._enough_articles():
             raise CloseSpider("max_articles")
+
+    def request_failed(self, failure: Failure) -> None:
+        """Count and log a request that gave no response to parse (timeout, HTTP error...)."""
+        outcome = download_outcome(failure)
+        if outcome is not None:
+            url = failure.request.url if hasattr(failure, "request") else "?"
+            self._outcome(outcome, f"{url}: {failure.getErrorMessage()}")
+
+    def _outcome(self, outcome: str, detail: str) -> None:
+        """Count a page's outcome; skips are logged as information, failures as warnings."""
+        self._count(STATS_PREFIX + outcome)
+        level = logging.INFO if outcome.startswith("skipped/") else logging.WARNING
+        self.logger.log(level, "%s: %s", log_words(outcome), detail)
 
     def _start_parser_processes(self) -> None:
         self.page_parser = PageParser(_parse_processes(self.crawler))

@@ -1,0 +1,221 @@
+"""Bad pages: each gives a correct record, or no record with a typed reason; never another exception.
+
+The pages are real fixture pages broken the ways the open web breaks them: a charset that lies,
+mojibake, a page cut short, an empty body, a huge page, binary data labelled HTML, JSON-LD that
+is not JSON or not what it claims, a "page not found" served as 200, a section front where an
+article was expected.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler import parse_page
+from crawler.errors import BrokenPageError, EmptyPageError, NotAnArticleError, NotHtmlError
+from crawler.fixtures import Fixture, discover
+from crawler.sites import all_sites
+from crawler.validation import validate_record
+from tests.conftest import FIXTURES, REPO
+from tests.replay_site import copy_site
+from tests.replay_site import stored as stored_records
+
+#: The Globe and Mail seed: many accented letters and curly quotes, and no <meta charset>.
+GLOBE = next(case for case in discover(FIXTURES, "globeandmail") if "seed" in case.path.name)
+SEEDS = {site.id: next(iter(discover(FIXTURES, site.id))) for site in all_sites()}
+ARTICLE_FIELDS = ("headline", "description", "authors", "datePublished", "body", "articleBody")
+
+
+def _html(case: Fixture) -> str:
+    return (case.path / "page.html").read_text(encoding="utf-8")
+
+
+def _parse(case: Fixture, body: bytes, content_type: str | None) -> dict[str, Any]:
+    return parse_page(body, case.meta()["url"], content_type=content_type)
+
+
+def _assert_same_article(record: dict[str, Any], case: Fixture) -> None:
+    expected = case.expected()
+    assert {f: record[f] for f in ARTICLE_FIELDS} == {f: expected[f] for f in ARTICLE_FIELDS}
+
+
+def _as_mojibake(text: str) -> str:
+    """UTF-8 read as Windows-1252 (the five undefined bytes as C1 controls): ``é`` becomes ``Ã©``."""
+    undefined = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    return "".join(chr(b) if b in undefined else bytes([b]).decode("cp1252") for b in text.encode())
+
+
+def test_the_seed_has_the_letters_a_charset_can_break() -> None:
+    assert sum(1 for c in GLOBE.expected()["articleBody"] if ord(c) > 127) > 40
+
+
+@pytest.mark.parametrize(
+    ("encode", "content_type"),
+    [
+        (lambda html: html.encode("cp1252", "xmlcharrefreplace"), "text/html; charset=utf-8"),
+        # Latin-1 as pages use it: Windows-1252, its superset (curly quotes at 0x91 to 0x94).
+        (lambda html: html.encode("cp1252", "xmlcharrefreplace"), "text/html"),
+        (lambda html: html.encode("cp1252", "xmlcharrefreplace"), None),
+        (lambda html: b"\xef\xbb\xbf" + html.encode("utf-8"), "text/html; charset=iso-8859-1"),
+        (lambda html: html.encode("utf-16"), "text/html"),
+        (lambda html: html.encode("utf-8"), "text/html; charset=iso-8859-1"),
+        (lambda html: _as_mojibake(html).encode("utf-8"), "text/html; charset=utf-8"),
+    ],
+    ids=[
+        "cp1252-served-as-utf8",
+        "latin1-without-charset",
+        "latin1-without-header",
+        "utf8-bom-against-the-header",
+        "utf16-bom",
+        "utf8-served-as-latin1",
+        "mojibake-in-the-source",
+    ],
+)
+def test_a_charset_that_lies_still_gives_the_correct_record(encode: Any, content_type: str | None) -> None:
+    record = _parse(GLOBE, encode(_html(GLOBE)), content_type)
+    _assert_same_article(record, GLOBE)
+    validate_record(record)
+
+
+def test_text_that_cannot_be_decoded_fails_as_encoding_not_stored() -> None:
+    html = _html(GLOBE)
+    paragraph = GLOBE.expected()["body"][1]["text"][:40]
+    broken = html.encode("utf-8").replace(paragraph.encode(), paragraph.encode() + b"\xff\xfe\xfa", 1)
+    with pytest.raises(BrokenPageError, match="encoding") as raised:
+        _parse(GLOBE, broken, "text/html; charset=utf-8")
+    assert raised.value.outcome == "failed/encoding"
+    assert GLOBE.meta()["url"] in str(raised.value)
+
+
+@pytest.mark.parametrize("site", sorted(SEEDS))
+@pytest.mark.parametrize("keep", [0.9, 0.5, 0.1])
+def test_a_truncated_page_fails_as_truncated(site: str, keep: float) -> None:
+    body = (SEEDS[site].path / "page.html").read_bytes()
+    with pytest.raises(BrokenPageError, match="truncated") as raised:
+        _parse(SEEDS[site], body[: int(len(body) * keep)], "text/html; charset=utf-8")
+    assert raised.value.outcome == "failed/truncated"
+
+
+@pytest.mark.parametrize("body", [b"", b"   \n\t  ", b"\xef\xbb\xbf"])
+def test_an_empty_body_is_skipped_as_empty(body: bytes) -> None:
+    with pytest.raises(EmptyPageError) as raised:
+        _parse(GLOBE, body, "text/html")
+    assert raised.value.outcome == "skipped/empty"
+
+
+def test_a_ten_megabyte_page_gives_its_record_in_bounded_time() -> None:
+    promo = '<div class="promo"><a href="/x/{0}">Another story {0}</a></div>\n'
+    filler = "".join(promo.format(n) for n in range(160_000))
+    html = _html(GLOBE).replace("</body>", f"<aside>{filler}</aside></body>", 1)
+    body = html.encode("utf-8")
+    assert len(body) > 10_000_000
+    started = time.monotonic()
+    record = _parse(GLOBE, body, "text/html; charset=utf-8")
+    assert time.monotonic() - started < 30
+    _assert_same_article(record, GLOBE)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 40,
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 40,
+        gzip.compress(b"<html><body>" + b"<p>compressed twice</p>" * 500 + b"</body></html>"),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" * 50,
+        bytes((n * 7919) % 256 for n in range(20_000)),
+    ],
+    ids=["png", "jpeg", "gzip", "pdf", "noise"],
+)
+def test_binary_data_labelled_html_is_skipped_as_not_html(body: bytes) -> None:
+    with pytest.raises(NotHtmlError) as raised:
+        _parse(GLOBE, body, "text/html; charset=utf-8")
+    assert raised.value.outcome == "skipped/not-html"
+
+
+_JSON_LD = re.compile(r"(<script[^>]*application/ld\+json[^>]*>)(.*?)(</script>)", re.S | re.I)
+_WRONG_JSON_LD = [
+    '{"@type": "NewsArticle", "headline": ',  # cut short
+    '{"@type": "NewsArticle",, "headline": "x"}',  # not JSON
+    '{"@type": "NewsArticle", "headline": 42, "author": 7, "datePublished": {"a": 1}, "image": true}',
+    '{"@type": ["NewsArticle"], "headline": [], "author": [null, 3, {"name": ["A"]}],'
+    ' "datePublished": "soon", "dateModified": [], "keywords": {"k": 1}, "articleSection": 5,'
+    ' "inLanguage": 12, "image": [null]}',
+    '[[], null, 1, "x", {"@graph": {"@type": "NewsArticle", "author": {"@type": "Person"}}}]',
+]
+
+
+@pytest.mark.parametrize("site", sorted(SEEDS))
+@pytest.mark.parametrize("json_ld", range(len(_WRONG_JSON_LD)))
+def test_malformed_json_ld_gives_a_valid_record_or_a_typed_refusal(site: str, json_ld: int) -> None:
+    html = _JSON_LD.sub(lambda m: m[1] + _WRONG_JSON_LD[json_ld] + m[3], _html(SEEDS[site]))
+    if "application/ld+json" not in html:
+        script = f'<script type="application/ld+json">{_WRONG_JSON_LD[json_ld]}</script>'
+        html = html.replace("</head>", f"{script}</head>")
+    try:
+        record = _parse(SEEDS[site], html.encode("utf-8"), "text/html; charset=utf-8")
+    except (NotAnArticleError, BrokenPageError):
+        return
+    validate_record(record)
+    assert record["headline"] and record["body"]
+
+
+@pytest.mark.parametrize("site", ["ctvnews", "globeandmail", "cnn", "guardian"])
+@pytest.mark.parametrize(
+    "title", ["Page not found | News", "404 - Page Not Found", "Sorry, we couldn't find that page"]
+)
+def test_a_soft_404_is_skipped_as_not_an_article(site: str, title: str) -> None:
+    """The site's chrome around a "page not found" notice, served with 200: no record, and says so."""
+    html = _JSON_LD.sub("", _html(SEEDS[site]))
+    html = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", html, count=1, flags=re.S)
+    html = re.sub(r"(<h1[^>]*>).*?(</h1>)", rf"\g<1>{title}\g<2>", html, count=1, flags=re.S)
+    html = re.sub(r'(property="og:title"\s+content=")[^"]*', rf"\g<1>{title}", html)
+    with pytest.raises(NotAnArticleError, match="soft 404"):
+        _parse(SEEDS[site], html.encode("utf-8"), "text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize("site", sorted(SEEDS))
+def test_a_section_front_where_an_article_was_expected_is_skipped(site: str) -> None:
+    section = next((FIXTURES / site / "_sources").glob("section*/page.html"), None)
+    if section is None:
+        pytest.skip(f"{site} has no section fixture")
+    with pytest.raises(NotAnArticleError) as raised:
+        _parse(SEEDS[site], section.read_bytes(), "text/html; charset=utf-8")
+    assert raised.value.outcome in {"skipped/not-an-article", "skipped/empty"}
+
+
+def test_a_crawl_counts_each_bad_page_under_its_reason_and_stores_the_good_ones(tmp_path: Path) -> None:
+    site = copy_site("ctvnews", tmp_path / "fixtures") / "ctvnews"
+    cases = {case.path.name: case for case in discover(site.parent, "ctvnews")}
+    seed = next(case for name, case in cases.items() if "seed" in name)
+    (seed.path / "page.html").write_bytes(_html(seed).encode("cp1252", "xmlcharrefreplace"))  # labelled UTF-8
+    (site / "2019-11-20-polopoly-wire" / "page.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 99)
+    truncated = (site / "2023-03-29-wire-multiple-authors" / "page.html").read_bytes()
+    (site / "2023-03-29-wire-multiple-authors" / "page.html").write_bytes(truncated[: len(truncated) // 2])
+    (site / "2023-04-14-aem-canada-staff" / "page.html").write_bytes(b"")
+    section = (site / "_sources" / "section-world" / "page.html").read_bytes()
+    (site / "2023-05-09-updated-article" / "page.html").write_bytes(section)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "crawl", "ctvnews", "--replay", str(site.parent),
+         "--out", str(tmp_path / "corpus"), "--log-level", "INFO"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (
+        "ctvnews: 2 articles, 1 skipped (not an article), 0 outside the date window, 0 invalid, "
+        "0 replay misses, 0 errors; skipped: empty 1, not-html 1; failed: truncated 1"
+    ) in done.stdout
+    truncated_url = cases["2023-03-29-wire-multiple-authors"].meta()["url"]
+    assert f"failed: truncated: {truncated_url}: truncated: the page ends before" in done.stderr
+    assert "skipped: not-html: " in done.stderr and "skipped: empty: " in done.stderr
+    assert "Traceback" not in done.stderr
+    stored = {record["id"]: record for record in stored_records(tmp_path / "corpus")}
+    assert set(stored) == {seed.expected()["id"], cases["2025-02-11-arc-staff"].expected()["id"]}
+    _assert_same_article(stored[seed.expected()["id"]], seed)
