@@ -150,7 +150,7 @@ class _Checker:
         threshold, fields, min_pages = (value.get(name) for name in ("threshold", "fields", "min_pages"))
         for name in value:
             if name not in {"threshold", "fields", "min_pages"}:
-                self.fail("alarm", f"{name}: unknown key (known: fields, min_pages, threshold)", name)
+                self.fail("alarm", "unknown key (known: fields, min_pages, threshold)", name)
         if threshold is not None and (
             isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1
         ):

@@ -1,0 +1,107 @@
+"""The breakage alarm: a site whose pages changed is named, with the field, and the crawl exits 3."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.config import ScheduleConfig, load_config
+from crawler.coverage import Alarm
+from crawler.errors import ConfigError
+from crawler.schedule import crawl_command
+from tests.conftest import REPO
+from tests.replay_site import copy_site
+
+
+def _crawl(replay: Path, out: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "crawl", "ctvnews", *arguments, "--replay", str(replay),
+         "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def _redesigned(root: Path) -> Path:
+    """CTV News after a redesign: new class names, no JSON-LD; one article page is left as it was."""
+    replay = copy_site("ctvnews", root)
+    for page in sorted((replay / "ctvnews").glob("[0-9]*/page.html"))[:-1]:
+        html = page.read_text(encoding="utf-8")
+        html = re.sub(r"<script[^>]*application/ld\+json[^>]*>.*?</script>", "", html, flags=re.S | re.I)
+        page.write_text(html.replace('class="', 'class="v2-'), encoding="utf-8")
+    return replay
+
+
+def _alarms(done: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in done.stderr.splitlines() if line.startswith("crawler: alarm: ")]
+
+
+def test_a_redesign_raises_the_alarm_naming_the_site_and_each_field(tmp_path: Path) -> None:
+    done = _crawl(_redesigned(tmp_path / "fixtures"), tmp_path / "corpus")
+    assert done.returncode == 3, done.stderr
+    assert "ctvnews: 1 articles, 5 skipped (not an article)" in done.stdout
+    assert "ctvnews field coverage (6 article pages): headline 17%" in done.stdout
+    suffix = "of 6 article pages, below the 90% threshold: has the site changed its pages?"
+    assert _alarms(done) == [
+        f"crawler: alarm: ctvnews: {field} in 17% {suffix}"
+        for field in ("headline", "datePublished", "authors", "body")
+    ]
+
+
+def test_a_healthy_crawl_raises_no_alarm(tmp_path: Path) -> None:
+    done = _crawl(copy_site("ctvnews", tmp_path / "fixtures"), tmp_path / "corpus")
+    assert done.returncode == 0, done.stderr
+    assert "ctvnews field coverage (6 article pages): headline 100%" in done.stdout
+    assert _alarms(done) == []
+
+
+@pytest.mark.parametrize(("threshold", "status"), [(0.5, 3), (0.3, 0)])
+def test_the_threshold_and_fields_come_from_the_config(tmp_path: Path, threshold: float, status: int) -> None:
+    """Two of the six CTV fixtures have keywords (33%): below a 50% threshold, above a 30% one."""
+    config = tmp_path / "crawler.toml"
+    config.write_text(f'[alarm]\nthreshold = {threshold}\nfields = ["keywords"]\n', encoding="utf-8")
+    done = _crawl(copy_site("ctvnews", tmp_path / "fixtures"), tmp_path / "corpus", "--config", str(config))
+    assert done.returncode == status, done.stderr
+    if status:
+        assert _alarms(done) == [
+            f"crawler: alarm: ctvnews: keywords in 33% of 6 article pages, below the {threshold:.0%} "
+            "threshold: has the site changed its pages?"
+        ]
+
+
+def test_a_site_with_fewer_pages_than_min_pages_is_not_judged(tmp_path: Path) -> None:
+    done = _crawl(_redesigned(tmp_path / "fixtures"), tmp_path / "corpus", "-s", "COVERAGE_MIN_PAGES=7")
+    assert done.returncode == 0, done.stderr
+    assert "ctvnews field coverage (6 article pages): headline 17%" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[alarm]\nthreshold = 90\n", "crawler.toml, line 2: alarm.threshold: 90: expected a fraction"),
+        ('[alarm]\nfields = ["byline"]\n', "crawler.toml, line 2: alarm.fields: ['byline']: expected a list"),
+        ("[alarm]\n\nmin_pages = 0\n", "crawler.toml, line 3: alarm.min_pages: 0: expected a whole number"),
+        ("[alarm]\nlevel = 1\n", "crawler.toml, line 2: alarm.level: unknown key"),
+        ("alarm = 0.9\n", "crawler.toml, line 1: alarm: 0.9: expected a table"),
+    ],
+)
+def test_a_bad_alarm_table_is_refused_naming_line_and_key(tmp_path: Path, text: str, message: str) -> None:
+    config = tmp_path / "crawler.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(config)
+    assert str(raised.value).startswith(f"{config.parent}/{message}")
+
+
+def test_the_scheduler_passes_its_alarm_to_each_crawl(tmp_path: Path) -> None:
+    config = tmp_path / "crawler.toml"
+    config.write_text('[alarm]\nthreshold = 0.75\nfields = ["headline", "body"]\nmin_pages = 2\n')
+    loaded = load_config(config)
+    assert loaded.alarm == Alarm(threshold=0.75, fields=("headline", "body"), min_pages=2)
+    command = crawl_command(loaded, ["ctvnews"])
+    for setting in ("COVERAGE_THRESHOLD=0.75", "COVERAGE_FIELDS=headline,body", "COVERAGE_MIN_PAGES=2"):
+        assert command[command.index(setting) - 1] == "-s"
+    assert ScheduleConfig().alarm == Alarm()
