@@ -303,9 +303,13 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments)
     print(report.summary())
     print(f"corpus {arguments.out}/, in {time.monotonic() - started:.1f} s")
+    for message in report.stopped:
+        print(f"crawler: error: the crawl stopped: {message}", file=sys.stderr)
     breaches = report.breaches()
     for breach in breaches:
         print(f"crawler: alarm: {breach.message()}", file=sys.stderr)
+    if report.stopped:
+        return 1
     return ALARM_STATUS if breaches else 0
 
 

@@ -14,6 +14,7 @@ appended again as its next ``revision``.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
@@ -23,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.errors import CorpusError
 from crawler.record import Record
 from crawler.validation import validate_record
 
@@ -74,7 +76,7 @@ class Corpus:
         line = (json.dumps(stored, ensure_ascii=False) + "\n").encode("utf-8")
         if self.suffix.endswith(".gz"):
             line = gzip.compress(line, mtime=0)
-        os.write(self._descriptor(self.path_for(stored)), line)
+        self._append(self.path_for(stored), line)
         self._remember(stored)
         self.written[stored["site"]["id"]] += 1
         self.revisions += latest is not None
@@ -93,15 +95,25 @@ class Corpus:
 
     def sync(self) -> None:
         """Make every record appended so far durable on disk (files stay open)."""
-        for descriptor in self._files.values():
-            os.fsync(descriptor)
+        for path, descriptor in self._files.items():
+            try:
+                os.fsync(descriptor)
+            except OSError as error:
+                raise CorpusError(str(path), f"cannot write: {error.strerror}") from None
 
     def close(self) -> None:
-        """Flush every file to disk."""
-        for descriptor in self._files.values():
-            os.fsync(descriptor)
-            os.close(descriptor)
+        """Flush every file to disk and close it (all of them, even when one fails)."""
+        failed: CorpusError | None = None
+        for path, descriptor in self._files.items():
+            try:
+                os.fsync(descriptor)
+            except OSError as error:
+                failed = failed or CorpusError(str(path), f"cannot write: {error.strerror}")
+            finally:
+                os.close(descriptor)
         self._files.clear()
+        if failed is not None:
+            raise failed
 
     def __enter__(self) -> Corpus:
         return self
@@ -117,6 +129,28 @@ class Corpus:
             self._latest[record["id"]] = _Latest(revision, content_hash, record.get("dateModified"))
         self._hashes.add(record["metadata"]["contentHash"])
 
+    def _append(self, path: Path, line: bytes) -> None:
+        """Append one record's line whole, or raise CorpusError and leave the file as it was.
+
+        A full disk (or a file size limit) can write part of a line before it fails: the file
+        is then cut back to where the line began, so it never holds a torn record.
+        """
+        try:
+            descriptor = self._descriptor(path)
+        except OSError as error:
+            raise CorpusError(str(path), f"cannot write: {error.strerror}") from None
+        start = os.fstat(descriptor).st_size
+        rest = memoryview(line)
+        try:
+            while rest:
+                written = os.write(descriptor, rest)
+                if not written:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                rest = rest[written:]
+        except OSError as error:
+            os.ftruncate(descriptor, start)
+            raise CorpusError(str(path), f"cannot write: {error.strerror}") from None
+
     def _descriptor(self, path: Path) -> int:
         if path not in self._files:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,24 +164,50 @@ def corpus_files(root: Path) -> list[Path]:
 
 
 def read_records(root: Path) -> Iterator[Record]:
-    """Every record of a corpus folder, file by file (sites, then days, in order)."""
+    """Every record of a corpus folder, file by file (sites, then days, in order).
+
+    Raises CorpusError naming the file and line of a record that is not JSON.
+    """
     for path in corpus_files(root):
         opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    yield json.loads(line)
+        try:
+            with opener(path, "rt", encoding="utf-8") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if line.strip():
+                        yield _record(path, number, line)
+        except (OSError, EOFError, UnicodeDecodeError) as error:
+            raise CorpusError(str(path), f"cannot read: {error}") from None
 
 
 def repair_torn_tail(path: Path) -> bool:
-    """Cut what a crash left half-written at the end of a file; True when something was cut."""
-    with path.open("rb+") as handle:
-        data = handle.read()
+    """Cut what a crash left half-written at the end of a file; True when something was cut.
+
+    The file is opened for writing only when there is something to cut, so a read-only corpus
+    with whole files can still be read.
+    """
+    try:
+        data = path.read_bytes()
         whole = _complete_gzip_length(data) if path.suffix == ".gz" else data.rfind(b"\n") + 1
         if whole == len(data):
             return False
-        handle.truncate(whole)
-        return True
+        with path.open("rb+") as handle:
+            handle.truncate(whole)
+    except OSError as error:
+        raise CorpusError(
+            str(path), f"has a torn last record and cannot be repaired: {error.strerror}"
+        ) from None
+    return True
+
+
+def _record(path: Path, number: int, line: str) -> Record:
+    try:
+        record: Record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise CorpusError(
+            f"{path}, line {number}",
+            f"not a JSON record ({error.msg}); move the file aside or remove the line",
+        ) from None
+    return record
 
 
 def _complete_gzip_length(data: bytes) -> int:

@@ -35,7 +35,6 @@ _UNPARSED = (
     "crawler/failed/parser-error",
     "crawler/failed/parser-crash",
     "crawler/failed/invalid-record",
-    "item_dropped_count",
 )
 _PRESENT = "coverage/present/"
 

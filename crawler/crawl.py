@@ -12,9 +12,11 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from crawler.coverage import Alarm, Breach, SiteCoverage
 from crawler.errors import CrawlerError
+from crawler.pipelines import STOPPED_STAT
 from crawler.sites import get_site
 from crawler.spiders.site_spiders import spider_for
 from crawler.state import CrawlState
@@ -51,7 +53,7 @@ class SiteReport:
             skipped=stats.get("crawler/skipped/not-an-article", 0),
             outside=stats.get("crawler/skipped/outside-window", 0),
             misses=stats.get("replay/miss", 0),
-            dropped=stats.get("item_dropped_count", 0) + stats.get("crawler/failed/invalid-record", 0),
+            dropped=stats.get("crawler/failed/invalid-record", 0),
             errors=stats.get("log_count/ERROR", 0),
             unchanged=stats.get("incremental/unchanged", 0),
             not_modified=stats.get("incremental/not-modified", 0),
@@ -85,6 +87,8 @@ class CrawlReport:
 
     sites: list[SiteReport] = field(default_factory=list)
     alarm: Alarm = field(default_factory=Alarm)
+    #: Why the crawl stopped before its end, one message per site that stopped (a write that failed).
+    stopped: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line per site, then the totals, then each site's field coverage in this crawl."""
@@ -122,16 +126,32 @@ def crawl(
         check_state_belongs(Path(settings.get("CRAWL_STATE")), corpus_dir)
     process = CrawlerProcess(settings)
     crawlers = {site.id: process.create_crawler(spider_for(site)) for site in sites}
+    failures: list[Failure] = []
     for crawler in crawlers.values():
-        process.crawl(crawler, **(spider_arguments or {}))
+        process.crawl(crawler, **(spider_arguments or {})).addErrback(failures.append)
     process.start()
+    for failure in failures:  # a crawl that could not start: a damaged corpus file, a bad setting
+        if isinstance(failure.value, CrawlerError):
+            raise failure.value
+        failure.raiseException()
     return CrawlReport(
         [
             SiteReport.from_stats(site_id, c.stats.get_stats() if c.stats else {})
             for site_id, c in crawlers.items()
         ],
         Alarm.from_settings(settings),
+        sorted(
+            {
+                str(c.stats.get_value(STOPPED_STAT))
+                for c in crawlers.values()
+                if c.stats and c.stats.get_value(STOPPED_STAT)
+            }
+        ),
     )
+
+
+def _stopped(crawler: Any) -> bool:
+    return bool(crawler.stats and crawler.stats.get_value(STOPPED_STAT))
 
 
 def check_state_belongs(state: Path, corpus_dir: Path) -> None:

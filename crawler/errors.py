@@ -110,3 +110,32 @@ class ConfigError(CrawlerError):
         self.reason = reason
         where = f"{path}, line {line}" if line else path
         super().__init__(f"{where}: {key}: {reason}" if key else f"{where}: {reason}")
+
+
+class CorpusError(CrawlerError):
+    """The corpus folder cannot be written (disk full, read-only) or a file in it is unreadable.
+
+    Names the file and what is wrong; every file is left holding whole records only.
+    """
+
+    _arguments: tuple[str, ...] = ("path", "reason")
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class StateError(CrawlerError):
+    """The crawl state file is unreadable or is not a crawl state; the message says how to recover."""
+
+    _arguments: tuple[str, ...] = ("path", "reason")
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(
+            f"{path}: the crawl state is damaged ({reason}). To recover, move it aside "
+            f"(mv {path} {path}.damaged) and run the crawl again: it starts a new state and fetches "
+            "each article once more; the corpus stores none of them twice"
+        )

@@ -3,31 +3,51 @@
 With a ``CRAWL_STATE`` file, the corpus pipeline also records there what it stored (see
 crawler/incremental.py), once the record is in the corpus: the state may lag the corpus after
 a crash, never lead it.
+
+A corpus or state that cannot be written (a full disk, a read-only folder) stops the crawl at
+the first failure: its message goes to the log and to the ``crawler/stopped`` stat, which
+``crawler crawl`` prints as its error. The corpus files keep whole records only.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.corpus import Corpus
-from crawler.errors import InvalidRecordError
+from crawler.errors import CorpusError, CrawlerError, InvalidRecordError
 from crawler.incremental import article_state, requested_url
 from crawler.state import CrawlState
 from crawler.validation import validate_record
+
+logger = logging.getLogger(__name__)
+
+#: The stat holding why the crawl stopped before its end (a corpus or state it could not write).
+STOPPED_STAT = "crawler/stopped"
 
 
 class ValidationPipeline:
     """Drops (and logs, with field and reason) any record that breaks the Article schema."""
 
+    def __init__(self, stats: Any = None) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ValidationPipeline:
+        return cls(crawler.stats)
+
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         try:
             validate_record(item)
         except InvalidRecordError as error:
+            if self.stats is not None:
+                self.stats.inc_value(f"crawler/{error.outcome}")
             raise DropItem(str(error)) from None
         return item
 
@@ -45,6 +65,8 @@ class CorpusPipeline:
     ) -> None:
         self.corpus = Corpus(Path(root), compress) if root else None
         self.state = CrawlState(state, state_batch, before_commit=self._sync) if state else None
+        self.crawler: Any = None
+        self.stopped: CrawlerError | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CorpusPipeline:
@@ -55,28 +77,53 @@ class CorpusPipeline:
             Path(state) if state else None,
             crawler.settings.getint("CRAWL_STATE_BATCH", 100),
         )
+        pipeline.crawler = crawler
         if pipeline.state is not None:
             # Sent once every pipeline has handled the item, with the response it came from.
             crawler.signals.connect(pipeline.item_stored, signal=signals.item_scraped)
         return pipeline
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        if self.corpus is not None:
+        if self.corpus is None:
+            return item
+        if self.stopped is not None:
+            raise DropItem(f"not stored, the crawl is stopping: {self.stopped}")
+        try:
             self.corpus.add(item, validated=True)
+        except CorpusError as error:
+            self._stop(error)
+            raise DropItem(f"not stored: {error}") from None
         return item
 
     def item_stored(self, item: dict[str, Any], response: Response) -> None:
         """Record in the crawl state the fetch of a record the corpus now holds."""
-        if self.state is None:
+        if self.state is None or self.stopped is not None:
             return
         revision = self.corpus.revision_of(item["id"]) if self.corpus is not None else None
-        self.state.put(article_state(requested_url(response), response, item, revision))
+        try:
+            self.state.put(article_state(requested_url(response), response, item, revision))
+        except CrawlerError as error:
+            self._stop(error)
 
     def close_spider(self) -> None:
-        if self.corpus is not None:
-            self.corpus.close()
-        if self.state is not None:
-            self.state.close()
+        for closing in (self.corpus, self.state):
+            try:
+                if closing is not None:
+                    closing.close()
+            except CrawlerError as error:
+                self._stop(error)
+
+    def _stop(self, error: CrawlerError) -> None:
+        """Stop the crawl at the first write that failed: every later one would fail the same way."""
+        if self.stopped is not None:
+            return
+        self.stopped = error
+        logger.error("stopping the crawl: %s", error)
+        if self.crawler is None:
+            return
+        self.crawler.stats.set_value(STOPPED_STAT, str(error))
+        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="write-failed"))
 
     def _sync(self) -> None:
         if self.corpus is not None:

@@ -12,11 +12,14 @@ state behind the corpus, never ahead of it: a lost batch only means articles fet
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from crawler.errors import CrawlerError, StateError
 
 __all__ = ["ArticleState", "CrawlState", "newest"]
 
@@ -35,6 +38,8 @@ CREATE TABLE IF NOT EXISTS claim (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 """
+#: What SQLite says when the file is fine but cannot be written (as opposed to damaged).
+_UNWRITABLE = re.compile(r"readonly|read-only|disk is full|unable to open|disk I/O", re.I)
 _COLUMNS = ("url", "fetched_at", "etag", "last_modified", "content_hash", "revision", "changed_at")
 _UPSERT = (
     f"INSERT INTO article ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
@@ -111,13 +116,37 @@ class CrawlState:
         self.batch = batch
         self.before_commit = before_commit
         self._pending: dict[str, ArticleState] = {}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CrawlerError(
+                f"{path.parent}: cannot create the crawl state's folder: {error.strerror}"
+            ) from None
+        try:
+            self._db = sqlite3.connect(path, timeout=30)
+        except sqlite3.Error as error:
+            raise CrawlerError(f"{path}: cannot open the crawl state: {error}") from None
+        try:
+            self._open()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            if isinstance(error, sqlite3.OperationalError) and _UNWRITABLE.search(str(error)):
+                raise CrawlerError(f"{path}: cannot write the crawl state: {error}") from None
+            raise StateError(str(path), str(error)) from None
+
+    def _open(self) -> None:
+        """Check the file is a whole crawl state (or new), then make it ready; sqlite3 errors otherwise."""
+        (verdict,) = self._db.execute("PRAGMA quick_check").fetchone()
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"integrity check: {verdict}")
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode: a commit is safe from the process dying; only power loss can undo the last.
         self._db.execute("PRAGMA synchronous=NORMAL")
         with self._db:
             self._db.executescript(_SCHEMA)
+        columns = tuple(row[1] for row in self._db.execute("PRAGMA table_info(article)"))
+        if columns != _COLUMNS:
+            raise sqlite3.DatabaseError(f"its article table has the columns {', '.join(columns)}")
 
     def get(self, url: str) -> ArticleState | None:
         """What the state holds for a URL (an indexed lookup), or None."""
@@ -144,8 +173,11 @@ class CrawlState:
             return
         if self.before_commit is not None:
             self.before_commit()
-        with self._db:
-            self._db.executemany(_UPSERT, [article._row() for article in self._pending.values()])
+        try:
+            with self._db:
+                self._db.executemany(_UPSERT, [article._row() for article in self._pending.values()])
+        except sqlite3.Error as error:
+            raise CrawlerError(f"{self.path}: cannot write the crawl state: {error}") from None
         self._pending.clear()
 
     def claim(self, name: str, value: str) -> str:
