@@ -119,6 +119,11 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--until", help="only articles published until (same forms)")
     crawl.add_argument("--max-articles", type=int, metavar="N", help="stop each site after N articles")
     crawl.add_argument(
+        "--sources",
+        metavar="URL[,URL...]",
+        help="crawl these feeds or sitemaps instead of the sites' own (e.g. one sitemap of a backfill)",
+    )
+    crawl.add_argument(
         "--incremental",
         action="store_true",
         help="skip articles already stored unless a feed or sitemap says they changed; revisit "
@@ -287,6 +292,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         "since": arguments.since,
         "until": arguments.until,
         "max_articles": arguments.max_articles,
+        "sources": arguments.sources,
     }
     started = time.monotonic()
     state = arguments.state or (DEFAULT_STATE if arguments.incremental else None)

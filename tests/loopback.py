@@ -27,8 +27,11 @@ class Route:
     body: bytes = b""
     stall: bool = False
     headers: dict[str, str] = field(default_factory=dict)
-    #: What to answer from the second request on (e.g. a 429 first, then the page).
+    #: What to answer once this route has answered ``repeat`` requests (e.g. 429 twice, then the page).
     then: Route | None = None
+    repeat: int = 1
+    #: Send the headers and this many bytes of the body, then hang until the test ends.
+    stall_after: int | None = None
 
 
 @dataclass
@@ -56,7 +59,7 @@ def serve(site: LoopbackSite) -> Iterator[LoopbackSite]:
             earlier = sum(1 for hit, _ in site.hits if hit == path)
             site.hits.append((path, time.monotonic()))
             route = site.routes.get(path, Route(status=404, body=b"not found"))
-            if earlier and route.then is not None:
+            if earlier >= route.repeat and route.then is not None:
                 route = route.then
             if route.stall:
                 site.release.wait()
@@ -67,6 +70,11 @@ def serve(site: LoopbackSite) -> Iterator[LoopbackSite]:
             for name, value in route.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if route.stall_after is not None:
+                self.wfile.write(route.body[: route.stall_after])
+                self.wfile.flush()
+                site.release.wait()
+                return
             self.wfile.write(route.body)
 
         def log_message(self, *_: object) -> None:

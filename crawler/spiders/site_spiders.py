@@ -156,7 +156,9 @@ class SiteSpider(scrapy.Spider):
         """Count and log a request that gave no response to parse (timeout, HTTP error...)."""
         outcome = download_outcome(failure)
         if outcome is not None:
-            url = failure.request.url if hasattr(failure, "request") else "?"
+            request = getattr(failure, "request", None)
+            # The URL the spider asked for, before any redirect.
+            url = (request.meta.get("redirect_urls") or [request.url])[0] if request is not None else "?"
             self._outcome(outcome, f"{url}: {failure.getErrorMessage()}")
 
     def _outcome(self, outcome: str, detail: str) -> None:
