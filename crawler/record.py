@@ -15,7 +15,7 @@ from crawler.errors import NotAnArticleError
 from crawler.extract.blocks import article_body
 from crawler.extract.dates import format_iso
 from crawler.extract.parser import ArticleParser
-from crawler.extract.urls import url_id
+from crawler.extract.urls import is_web_url, url_id
 
 Record = dict[str, Any]
 
@@ -43,7 +43,7 @@ def build_record(parser: ArticleParser) -> Record:
         "site": {"id": site.id, "name": site.name},
         "headline": headline,
         "description": parser.description(),
-        "authors": parser.authors(),
+        "authors": [_without_bad_url(person) for person in parser.authors()],
         "datePublished": parser.date_published(),
         "dateModified": parser.date_modified(),
         "articleSection": parser.section(),
@@ -51,7 +51,7 @@ def build_record(parser: ArticleParser) -> Record:
         "inLanguage": parser.language(),
         "articleBody": body_text,
         "body": blocks,
-        "mainImage": parser.main_image(),
+        "mainImage": _with_web_url(parser.main_image()),
         "isAccessibleForFree": parser.is_accessible_for_free(),
         "wordCount": len(_WORD.findall(body_text)),
         "metadata": {
@@ -67,3 +67,15 @@ def build_record(parser: ArticleParser) -> Record:
 def content_hash(body_text: str) -> str:
     """The hash that tells whether two records hold the same body."""
     return "sha256:" + hashlib.sha256(body_text.encode("utf-8")).hexdigest()
+
+
+def _without_bad_url(person: Any) -> Any:
+    """An author without a link that is no web URL (a broken ``href`` must not cost the record)."""
+    if "url" in person and not is_web_url(person["url"]):
+        return {key: value for key, value in person.items() if key != "url"}
+    return person
+
+
+def _with_web_url(image: Any) -> Any:
+    """The lead image, or None when its URL is no web URL."""
+    return image if image is None or is_web_url(image["url"]) else None

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 
 from crawler.extract.charset import decode_html
 
@@ -145,9 +145,9 @@ class Page:
             return None
         return collapse_whitespace(" ".join(node[0].css("::text").getall())) or None
 
-    def css_attr(self, query: str, attribute: str) -> str | None:
+    def css_attr(self, query: str, name: str) -> str | None:
         """An attribute of the first element matching a CSS query."""
-        value = self.selector.css(query).attrib.get(attribute)
+        value = attribute(self.selector.css(query), name)
         return value.strip() if value and value.strip() else None
 
 
@@ -196,6 +196,23 @@ def _types_of(obj: JsonObject) -> set[str]:
     if isinstance(kind, list):
         return {k for k in kind if isinstance(k, str)}
     return set()
+
+
+@overload
+def attribute(node: Selector | SelectorList[Selector], name: str) -> str | None: ...
+@overload
+def attribute(node: Selector | SelectorList[Selector], name: str, default: str) -> str: ...
+def attribute(node: Selector | SelectorList[Selector], name: str, default: str | None = None) -> str | None:
+    """An attribute of an element (the first, for a list), or ``default``.
+
+    Read by name, not through parsel's ``.attrib``: broken markup can leave attribute names
+    that lxml cannot list (``.attrib`` then raises ValueError), though it can read the others.
+    """
+    element = node[0] if isinstance(node, SelectorList) and node else node
+    if not isinstance(element, Selector):
+        return default
+    value = element.root.get(name) if hasattr(element.root, "get") else None
+    return value if value is not None else default
 
 
 _SPACES = re.compile(r"\s+")

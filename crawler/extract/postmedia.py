@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from crawler.extract.arc import dig
 from crawler.extract.blocks import Block
 from crawler.extract.bylines import Author, author, authors_from_json_ld, merge_authors, split_byline
-from crawler.extract.page import JsonObject, Page, collapse_whitespace
+from crawler.extract.page import JsonObject, Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser
 
 __all__ = ["PostmediaContentGroup", "PostmediaParser", "PostmediaStoryV2", "page_data"]
@@ -146,7 +146,7 @@ class PostmediaParser(ArticleParser):
     def _breadcrumb_of_url(self) -> str | None:
         folder = urlsplit(self.page.url).path.rstrip("/").rsplit("/", 1)[0]
         for link in self.page.selector.css("nav.breadcrumbs a"):
-            href = urlsplit(urljoin(self.page.url, link.attrib.get("href", ""))).path.rstrip("/")
+            href = urlsplit(urljoin(self.page.url, attribute(link, "href", ""))).path.rstrip("/")
             if href == f"/category{folder}":
                 return collapse_whitespace(" ".join(link.css("::text").getall())) or None
         return None

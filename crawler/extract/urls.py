@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
@@ -25,6 +26,14 @@ def clean_url(url: str, base: str | None = None) -> str:
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_parameter(k)
     ]
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
+
+
+_WEB_URL = re.compile(r"^https?://[^\s/]+[^\s]*$")
+
+
+def is_web_url(url: str) -> bool:
+    """Whether a URL is an absolute http(s) URL without white space (what the record's schema allows)."""
+    return bool(_WEB_URL.match(url))
 
 
 def url_id(url: str) -> str:

@@ -20,7 +20,7 @@ from dateutil import tz
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.dates import format_iso, parse_date
 from crawler.extract.images import Image, image, split_caption_credit
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser, unique
 from crawler.site import Site, Source
 
@@ -90,7 +90,8 @@ class Detail2022(ArticleParser):
         names = details.css("span.authorText")
         linked = [
             author(
-                collapse_whitespace(link.css("::text").get("")), urljoin(self.page.url, link.attrib["href"])
+                collapse_whitespace(link.css("::text").get("")),
+                urljoin(self.page.url, attribute(link, "href", "")),
             )
             for link in names.css("a[href]")
         ]

@@ -16,7 +16,7 @@ from crawler.extract.blocks import Block, blocks_from_html
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.images import Image, image, split_caption_credit
-from crawler.extract.page import JsonObject, Page, collapse_whitespace
+from crawler.extract.page import JsonObject, Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser
 from crawler.site import Site, Source
 
@@ -97,14 +97,14 @@ class Aem2023(ArticleParser):
         element = self.page.selector.css("bio-content")
         if not element:
             return super().authors()
-        people = [author(name) for name in split_byline(element.attrib.get("byline", ""))]
-        return merge_authors(people, _bio_content_authors(element.attrib.get("content", "")))
+        people = [author(name) for name in split_byline(attribute(element, "byline", ""))]
+        return merge_authors(people, _bio_content_authors(attribute(element, "content", "")))
 
     def main_image(self) -> Image | None:
         hero = self.page.selector.css("div.c-heroMedia .c-image")
         if not hero:
             return super().main_image()
-        url = hero.css("img::attr(src)").get() or hero.attrib.get("data-asset", "")
+        url = hero.css("img::attr(src)").get() or attribute(hero, "data-asset", "")
         caption, credit = split_caption_credit(" ".join(hero.css(".c-image__title ::text").getall()))
         return image(url, self.page.url, caption, credit)
 
@@ -125,7 +125,7 @@ class Polopoly2019(ArticleParser):
 
     def authors(self) -> list[Author]:
         data = self.page.selector.css("div.s-data")
-        linked = [author(a.css("::text").get(""), a.attrib.get("href")) for a in data.css("a.bioLink")]
+        linked = [author(a.css("::text").get(""), attribute(a, "href")) for a in data.css("a.bioLink")]
         bare = " ".join(data.xpath("./text()").getall())
         return merge_authors(linked, (author(name) for name in split_byline(bare)), super().authors())
 

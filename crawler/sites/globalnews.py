@@ -20,7 +20,7 @@ from parsel import Selector
 from crawler.extract.blocks import Block, extract_blocks
 from crawler.extract.bylines import Author, author, authors_from_json_ld, merge_authors, split_byline
 from crawler.extract.images import Image, image, image_from_json_ld
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords, unique
 from crawler.site import Site, Source
 
@@ -74,7 +74,7 @@ class WordPress2019(ArticleParser):
     def authors(self) -> list[Author]:
         byline = self.page.selector.css("div.c-byline__attribution")
         linked = [
-            author(collapse_whitespace(link.css("::text").get("")), link.attrib.get("href"))
+            author(collapse_whitespace(link.css("::text").get("")), attribute(link, "href"))
             for link in byline.css("a.c-byline__name")
         ]
         # Text outside the source span: "By Orhan Coskun and Suleiman Al-Khalidi".
@@ -108,7 +108,7 @@ class WordPress2019(ArticleParser):
         figure = self.page.selector.css("figure.l-article__featured")
         photo = figure.css("img.c-figure__image")
         if photo:
-            url = photo.attrib.get("data-src") or photo.attrib.get("src", "")
+            url = attribute(photo, "data-src") or attribute(photo, "src", "")
             caption = " ".join(figure.css(".c-caption__desc ::text, .c-figure__desc ::text").getall())
             credit = " ".join(figure.css("cite ::text").getall())
             return image(url, self.page.url, caption, credit)

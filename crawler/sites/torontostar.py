@@ -20,7 +20,7 @@ from crawler.extract.arc import dig
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.dates import format_iso, parse_date
 from crawler.extract.images import Image, image
-from crawler.extract.page import JsonObject, Page
+from crawler.extract.page import JsonObject, Page, attribute
 from crawler.extract.parser import ArticleParser
 from crawler.extract.state import window_state
 from crawler.site import Site, Source
@@ -65,7 +65,7 @@ class Blox2023(ArticleParser):
 
     def authors(self) -> list[Author]:
         linked = [
-            author(link.css("::text").get(""), link.attrib.get("href"))
+            author(link.css("::text").get(""), attribute(link, "href"))
             for link in self.page.selector.css("header.asset-header a.tnt-user-name")
         ]
         return merge_authors(super().authors(), linked)
