@@ -12,6 +12,7 @@ Every key is optional::
     replay = "fixtures"                   # answer every request from fixtures (offline runs, tests)
     gzip = false
     log_level = "WARNING"
+    redis = "redis://10.0.0.5:6379/0"     # a distributed crawl (crawl --redis): the state is kept there
 
 Relative paths are read from the configuration file's folder. A bad file raises ConfigError
 naming the file, the line and the key.
@@ -54,6 +55,7 @@ class ScheduleConfig:
     replay: Path | None = None
     gzip: bool = False
     log_level: str = "WARNING"
+    redis: str | None = None
 
 
 def parse_duration(value: object) -> float:

@@ -33,6 +33,11 @@ class SiteReport:
     #: Incremental crawls: articles not fetched (stored, unchanged) and revisits answered 304.
     unchanged: int = 0
     not_modified: int = 0
+    #: Distributed crawls: articles another worker had stored, requests taken over from dead
+    #: workers, and whether Redis went away (the crawl then stopped early).
+    duplicates: int = 0
+    reclaimed: int = 0
+    redis_lost: bool = False
 
     @classmethod
     def from_stats(cls, site_id: str, stats: dict[str, Any]) -> SiteReport:
@@ -46,6 +51,9 @@ class SiteReport:
             errors=stats.get("log_count/ERROR", 0),
             unchanged=stats.get("incremental/unchanged", 0),
             not_modified=stats.get("incremental/not-modified", 0),
+            duplicates=stats.get("corpus/duplicate", 0),
+            reclaimed=stats.get("redis/reclaimed", 0),
+            redis_lost=bool(stats.get("redis/lost")),
         )
 
     def line(self) -> str:
@@ -57,6 +65,12 @@ class SiteReport:
         )
         if self.unchanged or self.not_modified:
             line += f"; {self.unchanged} unchanged (not fetched), {self.not_modified} not modified (304)"
+        if self.duplicates:
+            line += f"; {self.duplicates} already stored (skipped)"
+        if self.reclaimed:
+            line += f"; {self.reclaimed} requests taken over from dead workers"
+        if self.redis_lost:
+            line += "; stopped early: Redis went away"
         return line
 
 
@@ -93,7 +107,7 @@ def crawl(
             priority="cmdline",
         )
     settings.setdict(overrides or {}, priority="cmdline")
-    if settings.get("CRAWL_STATE") and corpus_dir is not None:
+    if settings.get("CRAWL_STATE") and not settings.get("REDIS_URL") and corpus_dir is not None:
         check_state_belongs(Path(settings.get("CRAWL_STATE")), corpus_dir)
     process = CrawlerProcess(settings)
     crawlers = {site.id: process.create_crawler(spider_for(site)) for site in sites}
