@@ -2,7 +2,8 @@
 
 scrapy-deltafetch, the usual plugin, does not run on current Scrapy; this is our own, over
 the crawl state (crawler/state.py). Enabled by the ``INCREMENTAL`` setting with a ``CRAWL_STATE``
-file; the corpus pipeline records in that file what it stored.
+file, or with ``REDIS_URL`` (the state then kept in Redis, crawler/redis_state.py); the corpus
+pipeline records there what it stored.
 
 - An article request (one the spider marks with its listing's date) whose URL the state has
   stored is dropped before it is scheduled, unless the listing's date (sitemap ``lastmod``,
