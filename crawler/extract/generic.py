@@ -128,7 +128,13 @@ class GenericParser(ArticleParser):
 
     def body(self) -> list[Block]:
         """trafilatura's article blocks, cleaned (see ``crawler.extract.generic_body``)."""
-        return generic_blocks(self.page, self.headline())
+        titles = (
+            self.headline(),
+            self.page.meta("og:title", "twitter:title"),
+            self.page.css_text("title"),
+            self.page.css_text("h1"),
+        )
+        return generic_blocks(self.page, (title for title in titles if title))
 
     def is_accessible_for_free(self) -> bool | None:
         """What JSON-LD says (on the article or on a part of it); None when it says nothing."""

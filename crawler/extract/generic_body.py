@@ -17,7 +17,7 @@ No rule names a site or a page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from copy import deepcopy
 
 import trafilatura
@@ -56,8 +56,12 @@ _HAS_WORD = re.compile(r"\w")
 _BLOCK_TYPES = {"head": "heading", "list": "list", "quote": "quote"}
 
 
-def generic_blocks(page: Page, headline: str | None = None) -> list[Block]:
-    """The article's blocks, in page order; empty when no article body is found."""
+def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
+    """The article's blocks, in page order; empty when no article body is found.
+
+    ``titles`` are the page's headline in its several forms (JSON-LD, OpenGraph, ``<title>``,
+    ``<h1>``): a first block that repeats one of them is the page's title, not its text.
+    """
     tree = deepcopy(page.selector.root)
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
@@ -74,8 +78,9 @@ def generic_blocks(page: Page, headline: str | None = None) -> list[Block]:
     body = getattr(document, "body", None)
     if body is None:
         return []
-    blocks = [block for block in _blocks(body) if not _is_promo(block["text"])]
-    return _without_repeated_headline(blocks, headline)
+    link_texts = {_key("".join(link.itertext())) for link in tree.iter("a")} - {""}
+    blocks = [block for block in _blocks(body, link_texts) if not _is_promo(block["text"])]
+    return _without_trailing_headings(_without_repeated_title(blocks, titles))
 
 
 def _drop_unseen(tree: Element) -> None:
@@ -108,27 +113,31 @@ def _is_hover_card(element: Element) -> bool:
     )
 
 
-def _blocks(body: Element) -> Iterator[Block]:
+def _blocks(body: Element, link_texts: set[str]) -> Iterator[Block]:
     # Text outside any element (before the first, or after one) is a paragraph of its own.
     loose = collapse_whitespace(body.text or "")
     if _HAS_WORD.search(loose):
         yield {"type": "paragraph", "text": loose}
     for child in body:
-        yield from _block(child)
+        yield from _block(child, link_texts)
         loose = collapse_whitespace(child.tail or "")
         if _HAS_WORD.search(loose):
             yield {"type": "paragraph", "text": loose}
 
 
-def _block(child: Element) -> Iterator[Block]:
+def _block(child: Element, link_texts: set[str]) -> Iterator[Block]:
+    """One block; a block (or list item) that is the whole text of a link on the page is another
+    story's headline ("Related: ..." lists, "read more" links), not the article's words."""
     kind = _BLOCK_TYPES.get(child.tag, "paragraph")
     if kind == "list":
-        items = [text for item in child.iter("item") if (text := _text(item))]
+        items = [
+            text for item in child.iter("item") if (text := _text(item)) and _key(text) not in link_texts
+        ]
         if items:
             yield {"type": "list", "text": "\n".join(items), "items": items}
         return
     text = _text(child)
-    if text:
+    if text and (kind == "quote" or _key(text) not in link_texts):
         yield {"type": kind, "text": text}  # type: ignore[typeddict-item]
 
 
@@ -147,14 +156,20 @@ def _is_promo(text: str) -> bool:
     return any(pattern.search(text) for pattern in _PROMOS)
 
 
-def _without_repeated_headline(blocks: list[Block], headline: str | None) -> list[Block]:
-    if not headline:
-        return blocks
-    key = _key(headline)
+def _without_repeated_title(blocks: list[Block], titles: Iterable[str]) -> list[Block]:
+    keys = {_key(title) for title in titles} - {""}
     start = 0
-    while start < len(blocks) and start < 3 and _key(blocks[start]["text"]) == key:
+    while start < min(len(blocks), 2) and _key(blocks[start]["text"]) in keys:
         start += 1
     return blocks[start:]
+
+
+def _without_trailing_headings(blocks: list[Block]) -> list[Block]:
+    """An article never ends on a sub-head: headings after the last paragraph are other stories."""
+    end = len(blocks)
+    while end > 1 and blocks[end - 1]["type"] == "heading":
+        end -= 1
+    return blocks[:end]
 
 
 def _key(text: str) -> str:
