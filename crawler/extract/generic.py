@@ -9,6 +9,7 @@ page. The body comes from ``generic_body`` (trafilatura plus our cleanup). Recor
 
 from __future__ import annotations
 
+import html
 import re
 from typing import ClassVar
 
@@ -55,6 +56,13 @@ _AUTHOR_CSS = (
 _SEPARATORS = "|\\-:\u00b7\u2022\u2013\u2014"
 _SITE_NAME_SUFFIX = re.compile(rf"\s+[{_SEPARATORS}]\s+[^{_SEPARATORS}]{{2,60}}$")
 _PERSON_URL = re.compile(r"^https?://")
+_DESK = re.compile(r"\b(?:staff|editorial|special to|editors?|newsroom|desk)\b", re.IGNORECASE)
+_AGENCY = re.compile(
+    r"\b(?:press|reuters|agence|afp|news service|wire|bloomberg|associated)\b", re.IGNORECASE
+)
+_WORD = re.compile(r"[\w']+")
+#: How alike an ``<h1>`` and the stated headline must be for the ``<h1>`` to be the headline.
+_SAME_HEADLINE = 0.6
 
 
 def generic_site(page: Page) -> Site:
@@ -87,15 +95,32 @@ class GenericParser(ArticleParser):
         return GENERIC_PARSER_ID
 
     def headline(self) -> str | None:
-        """JSON-LD headline, then the social titles and ``<h1>``, then ``<title>`` without the site name."""
-        stated = super().headline()
-        if stated:
-            return self._without_site_name(stated)
-        title = self.page.css_text("title")
-        return self._without_site_name(title) if title else None
+        """The ``<h1>`` a reader sees when it is a version of the stated headline, else the stated one.
+
+        JSON-LD and OpenGraph titles are often written for search and social ("... | Editorial",
+        straight quotes, a shorter wording); the page's own ``<h1>`` is the display headline, but
+        only an ``<h1>`` that shares most words with the stated headline is trusted (the first
+        ``<h1>`` of many pages is the site's logo).
+        """
+        stated = super().headline() or self.page.css_text("title")
+        if not stated:
+            return None
+        stated = self._without_site_name(html.unescape(stated))
+        displayed = [
+            collapse_whitespace(" ".join(h1.css("::text").getall()))
+            for h1 in self.page.selector.css("h1")[:5]
+        ]
+        best = max(displayed, key=lambda text: _similarity(text, stated), default="")
+        return best if best and _similarity(best, stated) >= _SAME_HEADLINE else stated
 
     def authors(self) -> list[Author]:
-        """JSON-LD authors, the author meta tags, then byline markup in the page."""
+        """JSON-LD authors, the author meta tags, then byline markup; people first, then agencies.
+
+        Desk names ("Staff", "Editorial", "Special to ...") and the publisher itself are not authors.
+        """
+        return _people_first([entry for entry in self._stated_authors() if not self._is_desk(entry["name"])])
+
+    def _stated_authors(self) -> list[Author]:
         found = authors_from_json_ld(self.page.article_json_ld.get("author"))
         if found:
             return found
@@ -109,6 +134,9 @@ class GenericParser(ArticleParser):
                 if names:
                     return [author(name) for name in names]
         return []
+
+    def _is_desk(self, name: str) -> bool:
+        return bool(_DESK.search(name)) or _squash(name) in {_squash(self.site.name), _squash(self.site.id)}
 
     def date_published(self) -> str | None:
         """JSON-LD, the many publication-date meta tags, then the first ``<time datetime>``."""
@@ -157,6 +185,21 @@ class GenericParser(ArticleParser):
         if suffix and suffix in {_squash(self.site.name), _squash(self.site.id)}:
             return title[: match.start()].strip() or title
         return title
+
+
+def _people_first(authors: list[Author]) -> list[Author]:
+    """The record lists real people, then the agency (README: "The record")."""
+    return sorted(authors, key=lambda entry: bool(_AGENCY.search(entry["name"])))
+
+
+def _similarity(one: str, other: str) -> float:
+    """Shared words over all words (Jaccard), ignoring case and punctuation."""
+    first, second = set(_WORD.findall(_plain(one))), set(_WORD.findall(_plain(other)))
+    return len(first & second) / len(first | second) if first and second else 0.0
+
+
+def _plain(text: str) -> str:
+    return text.casefold().replace("\u2019", "'").replace("\u2018", "'")
 
 
 def _squash(text: str) -> str:
