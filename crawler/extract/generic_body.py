@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 
-import trafilatura
 from lxml import etree
 
 from crawler.extract.blocks import Block, Element
@@ -62,6 +61,8 @@ def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
     ``titles`` are the page's headline in its several forms (JSON-LD, OpenGraph, ``<title>``,
     ``<h1>``): a first block that repeats one of them is the page's title, not its text.
     """
+    import trafilatura  # loaded on first use: it is slow to import, and site parsers never need it
+
     tree = deepcopy(page.selector.root)
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
