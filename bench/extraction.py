@@ -145,7 +145,8 @@ def readability_text(html: bytes, url: str) -> str:
     from readability import Document
 
     summary = Document(html, url=url).summary(html_partial=True)
-    return str(lxml.html.fromstring(summary).text_content()) if summary.strip() else ""
+    # Text nodes joined by a line break: text_content() would glue "end</p><p>Start" into one token.
+    return "\n".join(lxml.html.fromstring(summary).itertext()) if summary.strip() else ""
 
 
 def extractors() -> dict[str, Extractor]:
