@@ -183,11 +183,13 @@ def crawl(size: int) -> tuple[float, float, int]:
         if status != 0:
             raise SystemExit(f"crawl of {size} articles failed (status {status})")
         stored = sum(sum(1 for _ in path.open()) for path in Path(corpus).rglob("*.jsonl"))
+    server_cpu = _cpu_ticks(server.pid or 0) / os.sysconf("SC_CLK_TCK")
     server.terminate()
     crawl_cpu = usage.ru_utime + usage.ru_stime
     print(
         f"  (CPU in {seconds:.1f} s: crawl process {crawl_cpu:.1f} s, "
-        f"parser processes {usage_of_tree.cpu_seconds() - usage_of_tree.cpu_seconds(child.pid):.1f} s)"
+        f"parser processes {usage_of_tree.cpu_seconds() - usage_of_tree.cpu_seconds(child.pid):.1f} s, "
+        f"the site's server {server_cpu:.1f} s)"
     )
     return seconds, max(usage_of_tree.peak_kb, usage.ru_maxrss) / 1024, stored
 

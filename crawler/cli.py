@@ -27,6 +27,8 @@ from crawler.window import DateWindow
 
 DEFAULT_FIXTURES = Path("fixtures")
 DEFAULT_CORPUS = Path("corpus")
+DEFAULT_STATE = Path("state/crawl.sqlite")
+DEFAULT_CONFIG = Path("crawler.toml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,8 +126,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("--until", help="only articles published until (same forms)")
     crawl.add_argument("--max-articles", type=int, metavar="N", help="stop each site after N articles")
+    crawl.add_argument(
+        "--incremental",
+        action="store_true",
+        help="skip articles already stored unless a feed or sitemap says they changed; revisit "
+        "those with conditional requests (keeps a crawl state, --state)",
+    )
+    crawl.add_argument(
+        "--state",
+        type=Path,
+        metavar="PATH",
+        help=f"crawl state file (SQLite) to keep (default with --incremental: {DEFAULT_STATE})",
+    )
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.add_argument(
+        "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
     crawl.set_defaults(run=_run_crawl)
+
+    schedule = commands.add_parser(
+        "schedule", help="crawl incrementally at intervals, as crawler.toml says, until SIGINT/SIGTERM"
+    )
+    schedule.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG, help=f"configuration file (default: {DEFAULT_CONFIG})"
+    )
+    schedule.set_defaults(run=_run_schedule)
 
     return parser
 
@@ -271,7 +296,14 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         "max_articles": arguments.max_articles,
     }
     started = time.monotonic()
-    settings = {"LOG_LEVEL": arguments.log_level, "CORPUS_GZIP": arguments.gzip}
+    state = arguments.state or (DEFAULT_STATE if arguments.incremental else None)
+    settings = {
+        "LOG_LEVEL": arguments.log_level,
+        "CORPUS_GZIP": arguments.gzip,
+        "CRAWL_STATE": str(state or ""),
+        "INCREMENTAL": arguments.incremental,
+        **dict(_setting(item) for item in arguments.settings),
+    }
     report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments, arguments.urls)
     print(report.summary())
     if arguments.out.is_dir():
@@ -281,6 +313,13 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
                 print(f"{site_id} field coverage: {stored.coverage_line(site_id)}")
     print(f"corpus {arguments.out}/, in {time.monotonic() - started:.1f} s")
     return 0
+
+
+def _run_schedule(arguments: argparse.Namespace) -> int:
+    from crawler.config import load_config
+    from crawler.schedule import Scheduler
+
+    return Scheduler(load_config(arguments.config)).run()
 
 
 def _confirm(question: str) -> bool:

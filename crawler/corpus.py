@@ -86,6 +86,16 @@ class Corpus:
         site_id: str = record["site"]["id"]
         return self.root / site_id / f"{day}{self.suffix}"
 
+    def revision_of(self, article_id: str) -> int | None:
+        """The newest stored revision of an article, or None when it is not stored."""
+        latest = self._latest.get(article_id)
+        return latest.revision if latest else None
+
+    def sync(self) -> None:
+        """Make every record appended so far durable on disk (files stay open)."""
+        for descriptor in self._files.values():
+            os.fsync(descriptor)
+
     def close(self) -> None:
         """Flush every file to disk."""
         for descriptor in self._files.values():

@@ -13,9 +13,11 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.errors import CrawlerError
 from crawler.sites import get_site
 from crawler.spiders.generic_spider import GenericSpider, feed_site
 from crawler.spiders.site_spiders import spider_for
+from crawler.state import CrawlState
 
 
 @dataclass
@@ -29,6 +31,9 @@ class SiteReport:
     misses: int = 0
     dropped: int = 0
     errors: int = 0
+    #: Incremental crawls: articles not fetched (stored, unchanged) and revisits answered 304.
+    unchanged: int = 0
+    not_modified: int = 0
 
     @classmethod
     def from_stats(cls, site_id: str, stats: dict[str, Any]) -> SiteReport:
@@ -40,7 +45,20 @@ class SiteReport:
             misses=stats.get("replay/miss", 0),
             dropped=stats.get("item_dropped_count", 0),
             errors=stats.get("log_count/ERROR", 0),
+            unchanged=stats.get("incremental/unchanged", 0),
+            not_modified=stats.get("incremental/not-modified", 0),
         )
+
+    def line(self) -> str:
+        """The site's line of the summary; incremental counts only when there are some."""
+        line = (
+            f"{self.site_id}: {self.articles} articles, {self.skipped} skipped (not an article), "
+            f"{self.outside} outside the date window, "
+            f"{self.dropped} invalid, {self.misses} replay misses, {self.errors} errors"
+        )
+        if self.unchanged or self.not_modified:
+            line += f"; {self.unchanged} unchanged (not fetched), {self.not_modified} not modified (304)"
+        return line
 
 
 @dataclass
@@ -51,12 +69,7 @@ class CrawlReport:
 
     def summary(self) -> str:
         """One line per site, then the totals."""
-        lines = [
-            f"{r.site_id}: {r.articles} articles, {r.skipped} skipped (not an article), "
-            f"{r.outside} outside the date window, "
-            f"{r.dropped} invalid, {r.misses} replay misses, {r.errors} errors"
-            for r in self.sites
-        ]
+        lines = [report.line() for report in self.sites]
         total = sum(r.articles for r in self.sites)
         lines.append(f"total: {total} articles from {len(self.sites)} sites")
         return "\n".join(lines)
@@ -86,6 +99,8 @@ def crawl(
             priority="cmdline",
         )
     settings.setdict(overrides or {}, priority="cmdline")
+    if settings.get("CRAWL_STATE") and corpus_dir is not None:
+        check_state_belongs(Path(settings.get("CRAWL_STATE")), corpus_dir)
     process = CrawlerProcess(settings)
     crawlers = {site.id: process.create_crawler(spider_for(site)) for site in sites}
     for crawler in crawlers.values():
@@ -101,3 +116,14 @@ def crawl(
             for site_id, c in crawlers.items()
         ]
     )
+
+
+def check_state_belongs(state: Path, corpus_dir: Path) -> None:
+    """Refuse a crawl state kept for another corpus folder: its articles are not in this one."""
+    with CrawlState(state) as opened:
+        owner = opened.claim("corpus", str(corpus_dir.resolve()))
+    if owner != str(corpus_dir.resolve()):
+        raise CrawlerError(
+            f"{state}: this crawl state belongs to the corpus {owner}, not {corpus_dir}; "
+            "give the crawl its own --state"
+        )

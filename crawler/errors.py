@@ -68,3 +68,17 @@ class FixtureError(CrawlerError):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class ConfigError(CrawlerError):
+    """A configuration file is malformed or holds a bad value; names the file, line and key."""
+
+    _arguments: tuple[str, ...] = ("path", "line", "key", "reason")
+
+    def __init__(self, path: str, line: int | None, key: str | None, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.key = key
+        self.reason = reason
+        where = f"{path}, line {line}" if line else path
+        super().__init__(f"{where}: {key}: {reason}" if key else f"{where}: {reason}")

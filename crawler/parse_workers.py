@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import os
 import pickle
 import socket
 import struct
@@ -53,11 +52,6 @@ class FetchedPage:
 
 class ParserCrashedError(RuntimeError):
     """A worker process died while parsing (a crash in native code, or it was killed)."""
-
-
-def default_processes() -> int:
-    """One worker when the machine has a core to spare for it, else parse in the crawl process."""
-    return 1 if (os.cpu_count() or 1) > 1 else 0
 
 
 class PageParser:

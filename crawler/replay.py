@@ -3,6 +3,8 @@
 Any folder under the replay root with a ``meta.json`` (url, status, headers, fetchedAt) and a
 body file (``page.html`` or ``body.xml``) answers for its URL, tracking parameters ignored.
 A URL with no fixture is a counted miss with one log line; robots.txt is answered 404 (allow all).
+A conditional request (``If-None-Match``, ``If-Modified-Since``) that matches the fixture's
+``ETag`` or ``Last-Modified`` header is answered 304 with no body, as a server would.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +88,42 @@ class ReplayMiddleware:
             raise IgnoreRequest(f"no fixture for {request.url}")
         self.stats.inc_value("replay/hit")
         request.meta[FETCHED_AT_META] = saved.fetched_at
-        body = saved.body_path.read_bytes()
         headers = Headers(saved.headers)
+        if not_modified(request.headers, headers):
+            self.stats.inc_value("replay/not-modified")
+            return Response(request.url, status=304, headers=_validators(headers), request=request)
+        body = saved.body_path.read_bytes()
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_class(
             url=request.url, status=saved.status, headers=headers, body=body, request=request
         )
+
+
+def not_modified(request: Headers, saved: Headers) -> bool:
+    """Whether a conditional request's validators match the saved response (RFC 9110, 13.2.2).
+
+    ``If-None-Match`` decides when present (weak comparison); otherwise ``If-Modified-Since``
+    against ``Last-Modified``.
+    """
+    if_none_match = request.get(b"If-None-Match")
+    if if_none_match is not None:
+        etag = saved.get(b"ETag")
+        wanted = {_weak(tag) for tag in if_none_match.decode("latin-1").split(",")}
+        return etag is not None and ("*" in wanted or _weak(etag.decode("latin-1")) in wanted)
+    if_modified_since, last_modified = request.get(b"If-Modified-Since"), saved.get(b"Last-Modified")
+    if if_modified_since is None or last_modified is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since.decode("latin-1"))
+        modified = parsedate_to_datetime(last_modified.decode("latin-1"))
+    except (TypeError, ValueError):
+        return False
+    return modified <= since
+
+
+def _weak(tag: str) -> str:
+    return tag.strip().removeprefix("W/")
+
+
+def _validators(saved: Headers) -> Headers:
+    return Headers({name: saved[name] for name in (b"ETag", b"Last-Modified") if saved.get(name)})

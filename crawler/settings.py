@@ -30,8 +30,9 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 
 #: Worker processes that parse article pages beside the crawl (crawler/parse_workers.py);
-#: unset: one when the machine has two cores or more; 0 parses in the crawl process.
-PARSE_PROCESSES = None
+#: 0 parses in the crawl process. Worth it only when the crawl is CPU-bound (a backfill from
+#: a fast server): on the 2-core benchmark machine 2 workers gave +16% articles/s for +140 MB.
+PARSE_PROCESSES = 0
 #: Records per response handled at once. A page yields one record, and Scrapy starts this many
 #: asyncio tasks for every response it scrapes (its default of 100 costs ~1 ms per page).
 CONCURRENT_ITEMS = 1
@@ -57,8 +58,19 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retry, but waiting: exponential backoff, and Retry-After on 429/503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.politeness.BackoffRetryMiddleware": 550,
+    # Skips stored articles and revisits changed ones conditionally, when INCREMENTAL is set.
+    "crawler.incremental.IncrementalMiddleware": 575,
     # Last before the download: answers from fixtures when REPLAY_DIR is set, else does nothing.
     "crawler.replay.ReplayMiddleware": 990,
 }
 #: A fixtures folder to replay the crawl from instead of the network (see crawler/replay.py).
 REPLAY_DIR = ""
+
+#: The crawl state, one SQLite file (crawler/state.py): per article URL, its last fetch, ETag,
+#: Last-Modified, body hash and revision. Empty: no state is kept.
+CRAWL_STATE = ""
+#: Skip articles the state has stored unless a feed or sitemap says they changed, and revisit
+#: those with conditional requests (crawler/incremental.py). Needs CRAWL_STATE.
+INCREMENTAL = False
+#: Crawl-state rows written per transaction; after a crash, at most this many articles are fetched again.
+CRAWL_STATE_BATCH = 100

@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from crawler.fixtures import discover
+from crawler.sites import all_sites
 from tests.conftest import FIXTURES, REPO
 
 
@@ -32,8 +35,9 @@ def _without_fetch_url(record: dict) -> dict:
     return {key: value for key, value in record.items() if key != "url"}
 
 
-def test_replay_crawl_stores_exactly_the_expected_records(tmp_path: Path) -> None:
-    summary = _crawl(FIXTURES, tmp_path / "corpus")
+@pytest.mark.parametrize("parse_processes", ["0", "2"])
+def test_replay_crawl_stores_exactly_the_expected_records(tmp_path: Path, parse_processes: str) -> None:
+    summary = _crawl(FIXTURES, tmp_path / "corpus", "-s", f"PARSE_PROCESSES={parse_processes}")
     stored = sorted((_without_fetch_url(r) for r in _stored(tmp_path / "corpus")), key=lambda r: r["id"])
     expected = sorted(
         (_without_fetch_url(c.expected()) | {"revision": 1} for c in discover(FIXTURES)),
@@ -41,8 +45,8 @@ def test_replay_crawl_stores_exactly_the_expected_records(tmp_path: Path) -> Non
     )
     assert stored == expected
     nothing_lost = "0 skipped (not an article), 0 outside the date window, 0 invalid, 0 replay misses"
-    for site in ("ctvnews", "globeandmail"):
-        assert f"{site}: {len(list(discover(FIXTURES, site)))} articles, {nothing_lost}" in summary
+    for site in all_sites():
+        assert f"{site.id}: {len(list(discover(FIXTURES, site.id)))} articles, {nothing_lost}" in summary
 
 
 def test_a_url_without_fixture_is_a_counted_miss_not_a_network_call(tmp_path: Path) -> None:

@@ -20,13 +20,16 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 from crawler.discovery import read_listing
 from crawler.errors import NotAnArticleError
 from crawler.extract.urls import clean_url
-from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError, default_processes
+from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError
 from crawler.site import Site, Source
 from crawler.sites import all_sites
 from crawler.window import DateWindow
 
 #: Request meta key holding when the page was fetched, for responses that were not fetched now (replay).
 FETCHED_AT_META = "crawler_fetched_at"
+#: Request meta key present on every article request: the date its listing gives for it (sitemap
+#: ``lastmod``, else the feed's date), or None. The crawl state reads it to tell what changed.
+LISTED_DATE_META = "crawler_listed_date"
 #: Articles go before listings: the frontier then holds one sitemap's articles at a time,
 #: not every article of every sitemap, so memory stays flat however large the site.
 ARTICLE_PRIORITY = 1
@@ -85,7 +88,7 @@ class SiteSpider(scrapy.Spider):
             if listing.is_sitemap:
                 yield response.follow(listing.url, callback=self.parse_source)
             elif self.window.admits(listing.published):
-                yield from self._follow_article(response, listing.url)
+                yield from self._follow_article(response, listing.url, listing.modified or listing.published)
             else:
                 self._count("crawler/skipped/outside-window")
 
@@ -94,10 +97,17 @@ class SiteSpider(scrapy.Spider):
         for href in response.css("a::attr(href)").getall():
             yield from self._follow_article(response, href)
 
-    def _follow_article(self, response: Response, url: str) -> Iterator[scrapy.Request]:
+    def _follow_article(
+        self, response: Response, url: str, listed_date: str | None = None
+    ) -> Iterator[scrapy.Request]:
         absolute = clean_url(url, base=response.url)
         if self.site.is_article_url(absolute):
-            yield response.follow(absolute, callback=self.parse_article, priority=ARTICLE_PRIORITY)
+            yield response.follow(
+                absolute,
+                callback=self.parse_article,
+                priority=ARTICLE_PRIORITY,
+                meta={LISTED_DATE_META: listed_date},
+            )
 
     async def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any]]:
         """Parse an article page into its record (in a parser process when there are some)."""
@@ -146,11 +156,10 @@ class SiteSpider(scrapy.Spider):
 
 
 def _parse_processes(crawler: Crawler) -> int:
-    """PARSE_PROCESSES, or its default; 0 without the asyncio reactor the workers report to."""
+    """PARSE_PROCESSES; 0 without the asyncio reactor the workers report to."""
     if not is_asyncio_reactor_installed():
         return 0
-    configured = crawler.settings.get("PARSE_PROCESSES")
-    return default_processes() if configured in (None, "") else crawler.settings.getint("PARSE_PROCESSES")
+    return crawler.settings.getint("PARSE_PROCESSES")
 
 
 def spider_for(site: Site) -> type[SiteSpider]:

@@ -1,0 +1,175 @@
+"""The crawl state: what was last fetched and stored for each article URL, in one SQLite file.
+
+A scheduled crawl reads it to skip articles it already has and to revisit the others with
+conditional requests. It knows nothing of sites, pages or Scrapy: rows in, rows out.
+
+The file is in WAL mode: a commit survives the death of the process that made it (SIGKILL,
+OOM), and readers never wait for a writer. Rows are buffered and written in batches, one
+transaction each; ``before_commit`` runs first, so the caller can make what the rows describe
+durable (the corpus lines) before the state says it is stored. A crash therefore leaves the
+state behind the corpus, never ahead of it: a lost batch only means articles fetched again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+__all__ = ["ArticleState", "CrawlState", "newest"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS article (
+    url           TEXT PRIMARY KEY,  -- the URL the crawl requested
+    fetched_at    TEXT NOT NULL,     -- last fetch (200 or 304), ISO 8601
+    etag          TEXT,              -- the server's validators, as it sent them
+    last_modified TEXT,
+    content_hash  TEXT,              -- the stored record's contentHash; NULL: nothing stored yet
+    revision      INTEGER,           -- the corpus revision of that record
+    changed_at    TEXT               -- newest date known: listing lastmod, dateModified, datePublished
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claim (
+    name  TEXT PRIMARY KEY,          -- what the state belongs to, e.g. its corpus folder
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+_COLUMNS = ("url", "fetched_at", "etag", "last_modified", "content_hash", "revision", "changed_at")
+_UPSERT = (
+    f"INSERT INTO article ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
+    "ON CONFLICT(url) DO UPDATE SET " + ", ".join(f"{column} = excluded.{column}" for column in _COLUMNS[1:])
+)
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What the state holds for one article URL."""
+
+    url: str
+    fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    revision: int | None = None
+    changed_at: datetime | None = None
+
+    @property
+    def stored(self) -> bool:
+        """Whether a record of this URL reached the corpus."""
+        return self.content_hash is not None
+
+    def listed_as_changed(self, listed: datetime | None) -> bool:
+        """Whether a listing's date (sitemap ``lastmod``, feed date) is newer than anything known.
+
+        A listing without a date says nothing, so the article counts as unchanged.
+        """
+        if listed is None:
+            return False
+        return self.changed_at is None or listed > self.changed_at
+
+    def _row(self) -> tuple[object, ...]:
+        return (
+            self.url,
+            self.fetched_at.isoformat(),
+            self.etag,
+            self.last_modified,
+            self.content_hash,
+            self.revision,
+            self.changed_at.isoformat() if self.changed_at else None,
+        )
+
+    @classmethod
+    def _of(cls, row: tuple[object, ...]) -> ArticleState:
+        url, fetched_at, etag, last_modified, content_hash, revision, changed_at = row
+        return cls(
+            url=str(url),
+            fetched_at=datetime.fromisoformat(str(fetched_at)),
+            etag=etag if isinstance(etag, str) else None,
+            last_modified=last_modified if isinstance(last_modified, str) else None,
+            content_hash=content_hash if isinstance(content_hash, str) else None,
+            revision=revision if isinstance(revision, int) else None,
+            changed_at=datetime.fromisoformat(changed_at) if isinstance(changed_at, str) else None,
+        )
+
+
+def newest(*moments: datetime | None) -> datetime | None:
+    """The latest of the known moments, or None when none is known."""
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
+
+
+class CrawlState:
+    """The state file, opened (and created, with its folder) for reading and writing.
+
+    ``batch`` rows are buffered before a commit; ``before_commit`` is called before each.
+    Lookups see buffered rows too. Close it to commit the rest.
+    """
+
+    def __init__(self, path: Path, batch: int = 100, before_commit: Callable[[], None] | None = None) -> None:
+        self.path = path
+        self.batch = batch
+        self.before_commit = before_commit
+        self._pending: dict[str, ArticleState] = {}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a commit is safe from the process dying; only power loss can undo the last.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        with self._db:
+            self._db.executescript(_SCHEMA)
+
+    def get(self, url: str) -> ArticleState | None:
+        """What the state holds for a URL (an indexed lookup), or None."""
+        pending = self._pending.get(url)
+        if pending is not None:
+            return pending
+        row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM article WHERE url = ?", (url,)).fetchone()
+        return ArticleState._of(row) if row else None
+
+    def put(self, article: ArticleState) -> None:
+        """Add or replace a URL's row; committed with its batch."""
+        self._pending[article.url] = article
+        if len(self._pending) >= self.batch:
+            self.commit()
+
+    def put_many(self, articles: Iterable[ArticleState]) -> None:
+        """Add or replace many rows (batched like :meth:`put`)."""
+        for article in articles:
+            self.put(article)
+
+    def commit(self) -> None:
+        """Write the buffered rows in one transaction (after ``before_commit``)."""
+        if not self._pending:
+            return
+        if self.before_commit is not None:
+            self.before_commit()
+        with self._db:
+            self._db.executemany(_UPSERT, [article._row() for article in self._pending.values()])
+        self._pending.clear()
+
+    def claim(self, name: str, value: str) -> str:
+        """Record ``value`` under ``name`` unless one is already recorded; returns the recorded one.
+
+        A state describes one corpus: what it says is stored is stored *there*.
+        """
+        with self._db:
+            self._db.execute("INSERT OR IGNORE INTO claim (name, value) VALUES (?, ?)", (name, value))
+        (recorded,) = self._db.execute("SELECT value FROM claim WHERE name = ?", (name,)).fetchone()
+        return str(recorded)
+
+    def committed(self) -> int:
+        """How many URLs the file holds (buffered rows not counted)."""
+        (count,) = self._db.execute("SELECT count(*) FROM article").fetchone()
+        return int(count)
+
+    def close(self) -> None:
+        """Commit what is buffered and close the file."""
+        self.commit()
+        self._db.close()
+
+    def __enter__(self) -> CrawlState:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
