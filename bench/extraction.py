@@ -170,6 +170,8 @@ def extractors() -> dict[str, Extractor]:
 
 def load_benchmark(data: Path) -> list[tuple[str, bytes, str]]:
     """(url, page bytes, true body) of every page of a benchmark folder."""
+    if not (data / "ground-truth.json").is_file() or not (data / "html").is_dir():
+        raise SystemExit(f"{data}: not a benchmark folder (expected html/<id>.html.gz and ground-truth.json)")
     truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
     return [
         (item["url"], gzip.decompress((data / "html" / f"{key}.html.gz").read_bytes()), item["articleBody"])
