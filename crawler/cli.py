@@ -118,7 +118,17 @@ def _parser() -> argparse.ArgumentParser:
     merge.set_defaults(run=_run_corpus_merge)
 
     crawl = commands.add_parser("crawl", help="crawl sites' feeds, sitemaps and sections into the corpus")
-    crawl.add_argument("sites", nargs="*", metavar="SITE", help="site ids (default: every site)")
+    crawl.add_argument(
+        "sites", nargs="*", metavar="SITE", help="site ids (default: every site, unless --url)"
+    )
+    crawl.add_argument(
+        "--url",
+        dest="urls",
+        action="append",
+        default=[],
+        metavar="FEED",
+        help="a feed or sitemap of a site with no module: crawl what it lists with the generic parser",
+    )
     crawl.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     crawl.add_argument(
         "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
@@ -298,13 +308,19 @@ def _existing_corpus(path: Path) -> Path:
 
 def _run_crawl(arguments: argparse.Namespace) -> int:
     from crawler.crawl import crawl  # Scrapy loads only for the commands that crawl
+    from crawler.spiders.generic_spider import feed_site
 
-    site_ids = arguments.sites or [site.id for site in all_sites()]
+    site_ids = arguments.sites or ([] if arguments.urls else [site.id for site in all_sites()])
     for site_id in site_ids:
         try:
             get_site(site_id)
         except KeyError as error:
             raise CrawlerError(str(error.args[0])) from None
+    for url in arguments.urls:
+        try:
+            feed_site(url)
+        except ValueError as error:
+            raise CrawlerError(str(error)) from None
     DateWindow.of(arguments.since, arguments.until)  # a bad bound fails here, before any crawl
     spider_arguments = {
         "since": arguments.since,
@@ -321,7 +337,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         **_distributed(arguments),
         **dict(_setting(item) for item in arguments.settings),
     }
-    report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments)
+    report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments, arguments.urls)
     print(report.summary())
     written = arguments.out
     if arguments.redis:
@@ -330,7 +346,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         written = worker_folder(arguments.out, settings["CRAWL_WORKER"])
     if written.is_dir():
         stored = corpus_stats(written)
-        for site_id in site_ids:
+        for site_id in [site.site_id for site in report.sites]:
             if stored.records[site_id]:
                 print(f"{site_id} field coverage: {stored.coverage_line(site_id)}")
     print(f"corpus {written}/, in {time.monotonic() - started:.1f} s")

@@ -15,6 +15,7 @@ from scrapy.settings import Settings
 
 from crawler.errors import CrawlerError
 from crawler.sites import get_site
+from crawler.spiders.generic_spider import GenericSpider, feed_site
 from crawler.spiders.site_spiders import spider_for
 from crawler.state import CrawlState
 
@@ -94,8 +95,13 @@ def crawl(
     replay_dir: Path | None = None,
     overrides: dict[str, Any] | None = None,
     spider_arguments: dict[str, Any] | None = None,
+    feed_urls: Sequence[str] = (),
 ) -> CrawlReport:
-    """Crawl the sites (live, or from fixtures with ``replay_dir``) into the corpus folder."""
+    """Crawl the sites (live, or from fixtures with ``replay_dir``) into the corpus folder.
+
+    ``feed_urls`` are feeds or sitemaps of sites with no module, each crawled by the generic
+    spider; their report is named after the feed's domain.
+    """
     sites = [get_site(site_id) for site_id in site_ids]
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -113,6 +119,10 @@ def crawl(
     crawlers = {site.id: process.create_crawler(spider_for(site)) for site in sites}
     for crawler in crawlers.values():
         process.crawl(crawler, **(spider_arguments or {}))
+    for url in feed_urls:
+        crawler = process.create_crawler(GenericSpider)
+        crawlers[feed_site(url).id] = crawler
+        process.crawl(crawler, url=url, **(spider_arguments or {}))
     process.start()
     return CrawlReport(
         [
