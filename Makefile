@@ -28,10 +28,11 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-## bench: parser speed against lxml and trafilatura (needs the bench extra)
+## bench: parser speed against lxml and trafilatura; generic extraction against trafilatura and readability
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/extraction.py --data ../shared/bench/article-extraction
 
 clean:
 	rm -rf $(VENV) $(CORPUS) .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler._version import __version__
 from crawler.corpus_report import corpus_stats, export_text
@@ -24,6 +25,9 @@ from crawler.parsing import parse_page
 from crawler.render import as_json, as_text, sites_table, with_sites_table
 from crawler.sites import all_sites, get_site
 from crawler.window import DateWindow
+
+if TYPE_CHECKING:
+    from crawler.crawl import SiteReport
 
 DEFAULT_FIXTURES = Path("fixtures")
 DEFAULT_CORPUS = Path("corpus")
@@ -105,9 +109,28 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     export.add_argument("--to", type=Path, required=True, help="folder to write the text files to")
     export.set_defaults(run=_run_corpus_export)
+    merge = corpus_commands.add_parser(
+        "merge", help="join the worker folders of a distributed crawl into the corpus, idempotently"
+    )
+    merge.add_argument(
+        "folders", nargs="*", type=Path, metavar="FOLDER", help="worker folders (default: DIR/workers/*)"
+    )
+    merge.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    merge.add_argument("--gzip", action="store_true", help="write new corpus files gzip-compressed")
+    merge.set_defaults(run=_run_corpus_merge)
 
     crawl = commands.add_parser("crawl", help="crawl sites' feeds, sitemaps and sections into the corpus")
-    crawl.add_argument("sites", nargs="*", metavar="SITE", help="site ids (default: every site)")
+    crawl.add_argument(
+        "sites", nargs="*", metavar="SITE", help="site ids (default: every site, unless --url)"
+    )
+    crawl.add_argument(
+        "--url",
+        dest="urls",
+        action="append",
+        default=[],
+        metavar="FEED",
+        help="a feed or sitemap of a site with no module: crawl what it lists with the generic parser",
+    )
     crawl.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     crawl.add_argument(
         "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
@@ -139,6 +162,15 @@ def _parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         help=f"read the breakage alarm's [alarm] table from this file (default: {DEFAULT_CONFIG}, if any)",
+    )
+    crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help="a distributed crawl: share the request queue, seen set and crawl state with every "
+        "worker using this Redis (redis://HOST:PORT/DB); records go to OUT/workers/WORKER/",
+    )
+    crawl.add_argument(
+        "--worker", metavar="NAME", help="this worker's name with --redis (default: HOSTNAME-PID)"
     )
     crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
     crawl.add_argument(
@@ -270,6 +302,16 @@ def _run_corpus_export(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _run_corpus_merge(arguments: argparse.Namespace) -> int:
+    from crawler.merge import merge_corpora, worker_folders
+
+    folders = arguments.folders or worker_folders(arguments.dir)
+    if not folders:
+        raise CrawlerError(f"{arguments.dir}/workers: no worker folders to merge (give them as arguments)")
+    print(merge_corpora(folders, arguments.dir, arguments.gzip).line(arguments.dir))
+    return 0
+
+
 def _existing_corpus(path: Path) -> Path:
     if not path.is_dir():
         raise CrawlerError(f"{path}: no corpus folder here")
@@ -280,13 +322,19 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     from crawler.config import load_config
     from crawler.coverage import Alarm
     from crawler.crawl import crawl  # Scrapy loads only for the commands that crawl
+    from crawler.spiders.generic_spider import feed_site
 
-    site_ids = arguments.sites or [site.id for site in all_sites()]
+    site_ids = arguments.sites or ([] if arguments.urls else [site.id for site in all_sites()])
     for site_id in site_ids:
         try:
             get_site(site_id)
         except KeyError as error:
             raise CrawlerError(str(error.args[0])) from None
+    for url in arguments.urls:
+        try:
+            feed_site(url)
+        except ValueError as error:
+            raise CrawlerError(str(error)) from None
     DateWindow.of(arguments.since, arguments.until)  # a bad bound fails here, before any crawl
     spider_arguments = {
         "since": arguments.since,
@@ -304,19 +352,56 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         "CORPUS_GZIP": arguments.gzip,
         "CRAWL_STATE": str(state or ""),
         "INCREMENTAL": arguments.incremental,
+        **_distributed(arguments),
         **dict(_setting(item) for item in arguments.settings),
     }
-    report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments)
+    report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments, arguments.urls)
     print(report.summary())
-    print(f"corpus {arguments.out}/, in {time.monotonic() - started:.1f} s")
+    written = arguments.out
+    if arguments.redis:
+        from crawler.distributed import worker_folder
+
+        written = worker_folder(arguments.out, settings["CRAWL_WORKER"])
+    print(f"corpus {written}/, in {time.monotonic() - started:.1f} s")
     for message in report.stopped:
         print(f"crawler: error: the crawl stopped: {message}", file=sys.stderr)
     breaches = report.breaches()
     for breach in breaches:
         print(f"crawler: alarm: {breach.message()}", file=sys.stderr)
+    if arguments.redis:
+        _after_distributed(arguments, report.sites, written)
     if report.stopped:
         return 1
     return ALARM_STATUS if breaches else 0
+
+
+def _distributed(arguments: argparse.Namespace) -> dict[str, str]:
+    """The settings of a distributed crawl (--redis), checked before anything starts."""
+    if not arguments.redis:
+        if arguments.worker:
+            raise CrawlerError("--worker names a worker of a distributed crawl: give --redis too")
+        return {}
+    from crawler.distributed import check_redis, worker_name
+
+    if arguments.state:
+        raise CrawlerError("--state: with --redis the crawl state is kept in Redis, shared by the workers")
+    check_redis(arguments.redis)
+    worker = arguments.worker or worker_name()
+    if not worker.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise CrawlerError(f"--worker {worker}: use letters, digits, '-', '_' and '.' only")
+    return {"REDIS_URL": arguments.redis, "CRAWL_WORKER": worker, "CRAWL_STATE": ""}
+
+
+def _after_distributed(arguments: argparse.Namespace, reports: Sequence[SiteReport], written: Path) -> None:
+    """Say how to join the workers' folders, or fail if Redis went away mid-crawl."""
+    from crawler.distributed import redacted
+
+    if any(report.redis_lost for report in reports):
+        raise CrawlerError(
+            f"Redis at {redacted(arguments.redis)} went away mid-crawl: this worker stopped cleanly "
+            f"and kept every record it wrote in {written}/; start it again once Redis is back"
+        )
+    print(f"once every worker is done: crawler corpus merge --dir {arguments.out}")
 
 
 def _run_schedule(arguments: argparse.Namespace) -> int:

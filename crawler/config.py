@@ -12,6 +12,7 @@ Every key is optional::
     replay = "fixtures"                   # answer every request from fixtures (offline runs, tests)
     gzip = false
     log_level = "WARNING"
+    redis = "redis://10.0.0.5:6379/0"     # a distributed crawl (crawl --redis): the state is kept there
 
     [alarm]                               # the breakage alarm (crawler/coverage.py)
     threshold = 0.9                       # a watched field in fewer than 90% of a site's article pages...
@@ -62,6 +63,7 @@ class ScheduleConfig:
     gzip: bool = False
     log_level: str = "WARNING"
     alarm: Alarm = field(default_factory=Alarm)
+    redis: str | None = None
 
 
 def parse_duration(value: object) -> float:

@@ -10,6 +10,9 @@ Nothing is overwritten. A record is skipped as a duplicate when its article (the
 canonical URL) is stored with the same body and ``dateModified``, or when the same body is
 stored under another URL. A stored article whose body or ``dateModified`` changed is
 appended again as its next ``revision``.
+
+With a ``shared`` index (a distributed crawl: each worker appends to its own folder), what
+other workers stored counts too, so a worker does not store again an article another holds.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from crawler.errors import CorpusError
 from crawler.record import Record
@@ -38,11 +42,25 @@ class _Latest:
     date_modified: str | None
 
 
-class Corpus:
-    """A corpus folder, opened for adding records."""
+class SharedIndex(Protocol):
+    """What other writers of the same corpus stored (crawler/redis_state.py's SharedArticles)."""
 
-    def __init__(self, root: Path, compress: bool = False) -> None:
+    def latest(self, article_id: str) -> tuple[int, str, str | None] | None:
+        """(revision, contentHash, dateModified) of the newest stored record, or None."""
+
+    def has_body(self, content_hash: str) -> bool:
+        """Whether a record with this body is stored."""
+
+    def remember(self, record: dict[str, Any]) -> None:
+        """Note a record just written."""
+
+
+class Corpus:
+    """A corpus folder, opened for adding records (deduplicated also against ``shared``)."""
+
+    def __init__(self, root: Path, compress: bool = False, shared: SharedIndex | None = None) -> None:
         self.root = root
+        self.shared = shared
         self.suffix = ".jsonl.gz" if compress else ".jsonl"
         self.written: Counter[str] = Counter()
         self.duplicates = 0
@@ -61,13 +79,13 @@ class Corpus:
         ``validated`` says the caller has just validated the record (the crawl's pipeline has),
         so only what this adds, its ``revision``, needs no second check.
         """
-        latest = self._latest.get(record["id"])
+        latest = self._latest_of(record["id"])
         content_hash = record["metadata"]["contentHash"]
         unchanged = latest is not None and (latest.content_hash, latest.date_modified) == (
             content_hash,
             record.get("dateModified"),
         )
-        if unchanged or (latest is None and content_hash in self._hashes):
+        if unchanged or (latest is None and self._knows_body(content_hash)):
             self.duplicates += 1
             return False
         stored = {**record, "revision": latest.revision + 1 if latest else 1}
@@ -78,6 +96,8 @@ class Corpus:
             line = gzip.compress(line, mtime=0)
         self._append(self.path_for(stored), line)
         self._remember(stored)
+        if self.shared is not None:
+            self.shared.remember(stored)
         self.written[stored["site"]["id"]] += 1
         self.revisions += latest is not None
         return True
@@ -120,6 +140,18 @@ class Corpus:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def _latest_of(self, article_id: str) -> _Latest | None:
+        latest = self._latest.get(article_id)
+        shared = self.shared.latest(article_id) if self.shared is not None else None
+        if shared is not None and (latest is None or shared[0] > latest.revision):
+            return _Latest(*shared)
+        return latest
+
+    def _knows_body(self, content_hash: str) -> bool:
+        return content_hash in self._hashes or (
+            self.shared is not None and self.shared.has_body(content_hash)
+        )
 
     def _remember(self, record: Record) -> None:
         revision = record.get("revision", 1)

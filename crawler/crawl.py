@@ -18,6 +18,7 @@ from crawler.coverage import Alarm, Breach, SiteCoverage
 from crawler.errors import CrawlerError
 from crawler.pipelines import STOPPED_STAT
 from crawler.sites import get_site
+from crawler.spiders.generic_spider import GenericSpider, feed_site
 from crawler.spiders.site_spiders import spider_for
 from crawler.state import CrawlState
 
@@ -44,6 +45,11 @@ class SiteReport:
     #: Every other page outcome with its count, e.g. ``{"failed/timeout": 2, "skipped/not-html": 1}``.
     outcomes: dict[str, int] = field(default_factory=dict)
     coverage: SiteCoverage | None = None
+    #: Distributed crawls: articles another worker had stored, requests taken over from dead
+    #: workers, and whether Redis went away (the crawl then stopped early).
+    duplicates: int = 0
+    reclaimed: int = 0
+    redis_lost: bool = False
 
     @classmethod
     def from_stats(cls, site_id: str, stats: dict[str, Any]) -> SiteReport:
@@ -63,6 +69,9 @@ class SiteReport:
                 if key.startswith(("crawler/skipped/", "crawler/failed/")) and key not in _IN_THE_LINE
             },
             coverage=SiteCoverage.from_stats(site_id, stats),
+            duplicates=stats.get("corpus/duplicate", 0),
+            reclaimed=stats.get("redis/reclaimed", 0),
+            redis_lost=bool(stats.get("redis/lost")),
         )
 
     def line(self) -> str:
@@ -78,6 +87,12 @@ class SiteReport:
             counts = [f"{o.split('/', 1)[1]} {n}" for o, n in self.outcomes.items() if o.startswith(kind)]
             if counts:
                 line += f"; {kind}: {', '.join(counts)}"
+        if self.duplicates:
+            line += f"; {self.duplicates} already stored (skipped)"
+        if self.reclaimed:
+            line += f"; {self.reclaimed} requests taken over from dead workers"
+        if self.redis_lost:
+            line += "; stopped early: Redis went away"
         return line
 
 
@@ -109,8 +124,13 @@ def crawl(
     replay_dir: Path | None = None,
     overrides: dict[str, Any] | None = None,
     spider_arguments: dict[str, Any] | None = None,
+    feed_urls: Sequence[str] = (),
 ) -> CrawlReport:
-    """Crawl the sites (live, or from fixtures with ``replay_dir``) into the corpus folder."""
+    """Crawl the sites (live, or from fixtures with ``replay_dir``) into the corpus folder.
+
+    ``feed_urls`` are feeds or sitemaps of sites with no module, each crawled by the generic
+    spider; their report is named after the feed's domain.
+    """
     sites = [get_site(site_id) for site_id in site_ids]
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -122,13 +142,17 @@ def crawl(
             priority="cmdline",
         )
     settings.setdict(overrides or {}, priority="cmdline")
-    if settings.get("CRAWL_STATE") and corpus_dir is not None:
+    if settings.get("CRAWL_STATE") and not settings.get("REDIS_URL") and corpus_dir is not None:
         check_state_belongs(Path(settings.get("CRAWL_STATE")), corpus_dir)
     process = CrawlerProcess(settings)
     crawlers = {site.id: process.create_crawler(spider_for(site)) for site in sites}
     failures: list[Failure] = []
     for crawler in crawlers.values():
         process.crawl(crawler, **(spider_arguments or {})).addErrback(failures.append)
+    for url in feed_urls:
+        crawler = process.create_crawler(GenericSpider)
+        crawlers[feed_site(url).id] = crawler
+        process.crawl(crawler, url=url, **(spider_arguments or {})).addErrback(failures.append)
     process.start()
     for failure in failures:  # a crawl that could not start: a damaged corpus file, a bad setting
         if isinstance(failure.value, CrawlerError):

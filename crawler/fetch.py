@@ -1,8 +1,8 @@
 """One-off fetch: one URL through the same Scrapy stack as a crawl (robots.txt, User-Agent, retries).
 
 Each way a fetch can fail gets its own clear error: DNS failure, refused connection, timeout,
-an HTTP error status, content that is not HTML, a robots.txt disallow, a page that is not an
-article, and a site with no parser (checked before anything is fetched).
+an HTTP error status, content that is not HTML, a robots.txt disallow, and a page that is not
+an article. A site with no module is read by the generic parser, as ``crawler parse`` does.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from crawler.errors import CrawlerError
 from crawler.extract.page import Page
 from crawler.parsing import parse
 from crawler.record import Record
-from crawler.sites import site_for_url
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
@@ -117,7 +116,6 @@ def _reason(failure: Failure) -> str:
 
 def fetch(url: str, overrides: dict[str, Any] | None = None) -> Fetched:
     """Fetch and parse one article URL; the outcome's ``error`` is set when it failed."""
-    site_for_url(url)  # a site with no parser fails here, before any request
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     # One request: no need to pace it; pipelines are for crawls that store. The outcome is

@@ -2,7 +2,8 @@
 
 scrapy-deltafetch, the usual plugin, does not run on current Scrapy; this is our own, over
 the crawl state (crawler/state.py). Enabled by the ``INCREMENTAL`` setting with a ``CRAWL_STATE``
-file; the corpus pipeline records in that file what it stored.
+file, or with ``REDIS_URL`` (the state then kept in Redis, crawler/redis_state.py); the corpus
+pipeline records there what it stored.
 
 - An article request (one the spider marks with its listing's date) whose URL the state has
   stored is dropped before it is scheduled, unless the listing's date (sitemap ``lastmod``,
@@ -18,8 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -28,6 +28,9 @@ from scrapy.http import Request, Response
 from crawler.extract.dates import parse_date
 from crawler.spiders.site_spiders import LISTED_DATE_META
 from crawler.state import ArticleState, CrawlState, newest
+
+if TYPE_CHECKING:
+    from crawler.redis_state import RedisCrawlState
 
 __all__ = ["IncrementalMiddleware", "article_state", "moment", "requested_url"]
 
@@ -44,16 +47,18 @@ def moment(stated: str | None) -> datetime | None:
 class IncrementalMiddleware:
     """Downloader middleware: skips unchanged articles, revisits changed ones conditionally."""
 
-    def __init__(self, state: CrawlState, stats: Any) -> None:
+    def __init__(self, state: CrawlState | RedisCrawlState, stats: Any) -> None:
         self.state = state
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
-        path = crawler.settings.get("CRAWL_STATE")
-        if not path or not crawler.settings.getbool("INCREMENTAL"):
+        from crawler.distributed import open_crawl_state  # the state in Redis, in a distributed crawl
+
+        state = open_crawl_state(crawler) if crawler.settings.getbool("INCREMENTAL") else None
+        if state is None:
             raise NotConfigured
-        middleware = cls(CrawlState(Path(path)), crawler.stats)
+        middleware = cls(state, crawler.stats)
         crawler.signals.connect(middleware.skip_unchanged, signal=signals.request_scheduled)
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware

@@ -1,31 +1,37 @@
-"""One call from page to validated record: find the site, pick its template, parse, validate."""
+"""One call from page to validated record: find the site, pick its template, parse, validate.
+
+A page of a site with no module goes to the generic parser (``crawler.extract.generic``)
+instead of failing: its record says ``metadata.parser = "generic"``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
 
-from crawler.errors import EmptyPageError, NotAnArticleError
+from crawler.errors import EmptyPageError, NotAnArticleError, UnknownSiteError
 from crawler.extract.defects import check_page, check_text
+from crawler.extract.generic import GenericParser, generic_site
 from crawler.extract.page import Page
 from crawler.record import Record, build_record
 from crawler.sites import site_for_url
 from crawler.validation import validate_record
 
-__all__ = ["parse", "parse_page"]
+__all__ = ["parse", "parse_generic", "parse_page"]
 
 
 def parse(page: Page) -> Record:
     """Parse a fetched page with its site's parser and return the validated record.
 
-    Raises UnknownSiteError, NotAnArticleError (EmptyPageError for an empty page, NotHtmlError
-    for binary data), BrokenPageError (a truncated page, undecodable text) or
-    InvalidRecordError; each names the URL.
+    A site with no module is parsed by the generic parser. Raises NotAnArticleError
+    (EmptyPageError for an empty page, NotHtmlError for binary data), BrokenPageError (a
+    truncated page, undecodable text) or InvalidRecordError; each names the URL.
     """
-    if not page.html.strip():
-        raise EmptyPageError(page.url)
-    site = site_for_url(page.url)
-    check_page(page)
+    try:
+        site = site_for_url(page.url)
+    except UnknownSiteError:
+        return parse_generic(page)
+    _check_page(page)
     parser = site.parser_for(page)
     if parser is None:
         raise NotAnArticleError(page.url, f"no {site.name} article template recognised")
@@ -33,6 +39,22 @@ def parse(page: Page) -> Record:
     check_text(page.url, record["headline"], record["description"], record["articleBody"])
     validate_record(record)
     return record
+
+
+def parse_generic(page: Page) -> Record:
+    """Parse any page with the generic parser, whether or not a site module claims it."""
+    _check_page(page)
+    record = build_record(GenericParser(page, generic_site(page)))
+    check_text(page.url, record["headline"], record["description"], record["articleBody"])
+    validate_record(record)
+    return record
+
+
+def _check_page(page: Page) -> None:
+    """Refuse an empty, binary or truncated page before any parser reads it."""
+    if not page.html.strip():
+        raise EmptyPageError(page.url)
+    check_page(page)
 
 
 def parse_page(

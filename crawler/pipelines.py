@@ -7,24 +7,30 @@ a crash, never lead it.
 A corpus or state that cannot be written (a full disk, a read-only folder) stops the crawl at
 the first failure: its message goes to the log and to the ``crawler/stopped`` stat, which
 ``crawler crawl`` prints as its error. The corpus files keep whole records only.
+
+In a distributed crawl (``REDIS_URL``) the state is kept in Redis, and the corpus also skips
+articles that another worker stored (crawler/distributed.py).
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.corpus import Corpus
+from crawler.corpus import Corpus, SharedIndex
 from crawler.errors import CorpusError, CrawlerError, InvalidRecordError
 from crawler.incremental import article_state, requested_url
 from crawler.state import CrawlState
 from crawler.validation import validate_record
+
+if TYPE_CHECKING:
+    from crawler.redis_state import RedisCrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -61,23 +67,34 @@ class CorpusPipeline:
     """
 
     def __init__(
-        self, root: str, compress: bool = False, state: Path | None = None, state_batch: int = 100
+        self,
+        root: str,
+        compress: bool = False,
+        state: Path | None = None,
+        state_batch: int = 100,
+        shared: SharedIndex | None = None,
     ) -> None:
-        self.corpus = Corpus(Path(root), compress) if root else None
-        self.state = CrawlState(state, state_batch, before_commit=self._sync) if state else None
+        self.corpus = Corpus(Path(root), compress, shared) if root else None
+        self.state: CrawlState | RedisCrawlState | None = (
+            CrawlState(state, state_batch, before_commit=self._sync) if state else None
+        )
+        self.stats: Any = None
         self.crawler: Any = None
         self.stopped: CrawlerError | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CorpusPipeline:
-        state = crawler.settings.get("CRAWL_STATE")
+        from crawler.distributed import open_crawl_state, shared_articles
+
+        batch = crawler.settings.getint("CRAWL_STATE_BATCH", 100)
         pipeline = cls(
             crawler.settings.get("CORPUS_DIR", ""),
             crawler.settings.getbool("CORPUS_GZIP"),
-            Path(state) if state else None,
-            crawler.settings.getint("CRAWL_STATE_BATCH", 100),
+            shared=shared_articles(crawler),
         )
         pipeline.crawler = crawler
+        pipeline.state = open_crawl_state(crawler, batch, before_commit=pipeline._sync)
+        pipeline.stats = crawler.stats
         if pipeline.state is not None:
             # Sent once every pipeline has handled the item, with the response it came from.
             crawler.signals.connect(pipeline.item_stored, signal=signals.item_scraped)
@@ -89,10 +106,12 @@ class CorpusPipeline:
         if self.stopped is not None:
             raise DropItem(f"not stored, the crawl is stopping: {self.stopped}")
         try:
-            self.corpus.add(item, validated=True)
+            stored = self.corpus.add(item, validated=True)
         except CorpusError as error:
             self._stop(error)
             raise DropItem(f"not stored: {error}") from None
+        if not stored and self.stats:
+            self.stats.inc_value("corpus/duplicate")
         return item
 
     def item_stored(self, item: dict[str, Any], response: Response) -> None:

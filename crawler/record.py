@@ -56,7 +56,7 @@ def build_record(parser: ArticleParser) -> Record:
         "wordCount": len(_WORD.findall(body_text)),
         "metadata": {
             "dateDownloaded": format_iso(page.fetched_at),
-            "parser": site.id,
+            "parser": parser.parser_id(),
             "parserVersion": f"{parser.version}/{__version__}",
             "httpStatus": page.status,
             "contentHash": content_hash(body_text),

@@ -33,7 +33,9 @@ __all__ = ["Scheduler", "crawl_command"]
 def crawl_command(config: ScheduleConfig, sites: list[str]) -> list[str]:
     """The ``crawler crawl`` command line of one run."""
     command = [sys.executable, "-m", "crawler.cli", "crawl", *sites, "--incremental"]
-    command += ["--state", str(config.state), "--out", str(config.out), "--log-level", config.log_level]
+    # With Redis the state is there, shared with the other machines' workers.
+    command += ["--redis", config.redis] if config.redis else ["--state", str(config.state)]
+    command += ["--out", str(config.out), "--log-level", config.log_level]
     if config.replay is not None:
         command += ["--replay", str(config.replay)]
     if config.since:

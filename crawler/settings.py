@@ -46,7 +46,14 @@ CORPUS_DIR = ""
 #: Write the corpus as .jsonl.gz (one gzip member per record) instead of .jsonl.
 CORPUS_GZIP = False
 
-EXTENSIONS = {"crawler.progress.ProgressLine": 500, "crawler.coverage.FieldCoverage": 510}
+EXTENSIONS = {
+    "crawler.progress.ProgressLine": 500,
+    "crawler.coverage.FieldCoverage": 510,
+    # With REDIS_URL: worker liveness, in-flight requests, idle workers (crawler/distributed.py).
+    "crawler.distributed.Coordinator": 600,
+}
+#: With REDIS_URL set, switches the scheduler, duplicate filter and corpus folder to a distributed crawl.
+ADDONS = {"crawler.distributed.Distributed": 100}
 #: Draw a progress line on stderr while crawling (only when stderr is a terminal).
 PROGRESS_LINE = True
 
@@ -84,3 +91,15 @@ CRAWL_STATE_BATCH = 100
 COVERAGE_THRESHOLD = 0.9
 COVERAGE_FIELDS = ["headline", "datePublished", "authors", "body"]
 COVERAGE_MIN_PAGES = 5
+#: A distributed crawl (crawler/distributed.py): workers share one request queue, seen set, crawl
+#: state and memory of stored articles in this Redis (redis://HOST:PORT/DB). Empty: one process, files.
+REDIS_URL = ""
+#: The prefix of every Redis key the crawl uses (several projects can share a server).
+REDIS_PREFIX = "crawler"
+#: This worker's name, unique among running workers; its corpus is CORPUS_DIR/workers/<name>/.
+#: Empty: <hostname>-<pid>.
+CRAWL_WORKER = ""
+#: Seconds between a worker's signs of life (and acknowledgements of finished requests).
+REDIS_HEARTBEAT = 0.5
+#: Seconds without a sign of life after which a worker is dead and its requests are handed to others.
+REDIS_WORKER_TTL = 30.0

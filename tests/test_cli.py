@@ -42,14 +42,6 @@ def _error_of(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     return lines[0]
 
 
-def test_unknown_site_is_one_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    page = CASES[0].path / "page.html"
-    message = _error_of(["parse", str(page), "--url", "https://news.example.org/a"], capsys)
-    assert (
-        message == "crawler: error: https://news.example.org/a: no parser for this site (see `crawler sites`)"
-    )
-
-
 def test_empty_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.html"
     empty.write_text("  \n")

@@ -7,12 +7,14 @@ import subprocess
 import sys
 
 import pytest
-from scrapy.http import XmlResponse
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, XmlResponse
+from twisted.python.failure import Failure
 
 from crawler.discovery import read_listing
 from crawler.site import Site, Source
 from crawler.sites import all_sites, get_site
-from crawler.spiders.site_spiders import spider_for
+from crawler.spiders.site_spiders import PENDING_SITEMAPS_META, spider_for
 from tests.conftest import REPO
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -78,7 +80,7 @@ def test_article_url_patterns() -> None:
     assert not globe.is_article_url("https://www.theglobeandmail.com/world/")
 
 
-def test_scrapy_lists_one_spider_per_site() -> None:
+def test_scrapy_lists_one_spider_per_site_and_the_generic_one() -> None:
     listed = subprocess.run(
         [sys.executable, "-m", "scrapy", "list"],
         cwd=REPO,
@@ -86,25 +88,47 @@ def test_scrapy_lists_one_spider_per_site() -> None:
         text=True,
         check=True,
     ).stdout.split()
-    assert listed == [site.id for site in all_sites()]
+    assert listed == sorted([*(site.id for site in all_sites()), "generic"])
 
 
-def test_articles_are_requested_before_more_listings() -> None:
-    """Article requests outrank sitemap requests, so the frontier holds one sitemap's articles at a time."""
+def _sitemap(*locations: str, index: bool = False) -> bytes:
+    kind, root = ("sitemap", "sitemapindex") if index else ("url", "urlset")
+    entries = "".join(f"<{kind}><loc>{location}</loc></{kind}>" for location in locations)
+    return f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</{root}>'.encode()
+
+
+def test_an_index_is_walked_one_sitemap_at_a_time_after_its_articles() -> None:
+    """The frontier holds about one sitemap's articles, however many sitemaps the index lists."""
     spider = spider_for(get_site("ctvnews"))()
-    body = (
-        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        b"<url><loc>https://www.ctvnews.ca/world/u-s-china-talks-1.6445678</loc></url></urlset>"
+    index = "https://www.ctvnews.ca/sitemap-index.xml"
+    children = [f"https://www.ctvnews.ca/sitemap-{n}.xml" for n in range(3)]
+    (first,) = spider.parse_source(
+        XmlResponse(index, body=_sitemap(*children, index=True), request=Request(index))
     )
-    index = (
-        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        b"<sitemap><loc>https://www.ctvnews.ca/s-1.xml</loc></sitemap></sitemapindex>"
+    assert (first.url, first.meta[PENDING_SITEMAPS_META]) == (children[0], children[1:])
+
+    article = "https://www.ctvnews.ca/world/u-s-china-talks-1.6445678"
+    response = XmlResponse(children[0], body=_sitemap(article), request=first)
+    listed_article, second = spider.parse_source(response)
+    assert listed_article.url == article and second.url == children[1]
+    assert listed_article.priority > second.priority
+    assert second.meta[PENDING_SITEMAPS_META] == children[2:]
+
+    failure = Failure(IgnoreRequest("gone"))
+    failure.request = second  # type: ignore[attr-defined]  # as Scrapy hands errbacks their request
+    (third,) = spider._sitemap_failed(failure)
+    assert (third.url, third.meta[PENDING_SITEMAPS_META]) == (children[2], [])
+
+
+def test_a_sitemap_listed_twice_is_walked_once() -> None:
+    spider = spider_for(get_site("ctvnews"))()
+    index = "https://www.ctvnews.ca/sitemap-index.xml"
+    again = "https://www.ctvnews.ca/sitemap-0.xml"
+    (first,) = spider.parse_source(
+        XmlResponse(index, body=_sitemap(again, index=True), request=Request(index))
     )
-    url = "https://www.ctvnews.ca/sitemap.xml"
-    articles = list(spider.parse_source(XmlResponse(url, body=body)))
-    listings = list(spider.parse_source(XmlResponse(url, body=index)))
-    assert [request.url for request in articles] == ["https://www.ctvnews.ca/world/u-s-china-talks-1.6445678"]
-    assert articles[0].priority > listings[0].priority
+    response = XmlResponse(again, body=_sitemap(again, index=True), request=first)
+    assert list(spider.parse_source(response)) == []
 
 
 def test_a_source_off_the_sites_domains_is_refused_when_the_site_is_declared() -> None:

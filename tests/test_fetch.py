@@ -123,13 +123,6 @@ def test_fetch_dns_failure() -> None:
     assert line == f"crawler: error: {SEED_URL}: DNS lookup failed: the host name does not resolve"
 
 
-def test_fetch_of_a_site_without_parser_fetches_nothing() -> None:
-    line = _error(_fetch("http://news.example.org/story"))
-    assert (
-        line == "crawler: error: http://news.example.org/story: no parser for this site (see `crawler sites`)"
-    )
-
-
 def test_fetch_waits_as_long_as_retry_after_says() -> None:
     page = Route(body=(SEED.path / "page.html").read_bytes())
     busy = Route(status=429, body=b"slow down", headers={"Retry-After": "2"}, then=page)

@@ -7,13 +7,13 @@ only partly, so Arc parsers read their metadata from it.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import urljoin
 
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.page import JsonObject, Page
+from crawler.extract.state import json_after
 
 _GLOBAL_CONTENT = re.compile(r"Fusion\.globalContent\s*=\s*")
 
@@ -24,15 +24,7 @@ def global_content(page: Page) -> JsonObject:
 
 
 def _read_global_content(page: Page) -> JsonObject:
-    # A plain string search: far cheaper than an XPath over every script's text.
-    match = _GLOBAL_CONTENT.search(page.html)
-    if not match:
-        return {}
-    try:
-        value, _ = json.JSONDecoder(strict=False).raw_decode(page.html, match.end())
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    return json_after(page.html, _GLOBAL_CONTENT) if "Fusion.globalContent" in page.html else {}
 
 
 def dig(data: Any, *path: str | int) -> Any:

@@ -7,10 +7,10 @@ A Next.js server page embeds the props it was rendered from as JSON in
 
 from __future__ import annotations
 
-import json
 import re
 
 from crawler.extract.page import JsonObject, Page
+from crawler.extract.state import json_after
 
 __all__ = ["next_data", "page_props"]
 
@@ -30,14 +30,4 @@ def page_props(page: Page) -> JsonObject:
 
 
 def _read_next_data(page: Page) -> JsonObject:
-    # A plain search of the HTML: far cheaper than an XPath over every script element.
-    if "__NEXT_DATA__" not in page.html:
-        return {}
-    match = _NEXT_DATA.search(page.html)
-    if not match:
-        return {}
-    try:
-        value, _ = json.JSONDecoder(strict=False).raw_decode(page.html, match.end())
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    return json_after(page.html, _NEXT_DATA) if "__NEXT_DATA__" in page.html else {}

@@ -46,6 +46,10 @@ class ArticleParser:
         """Whether this template made the page; the site tries its parsers newest first."""
         return True
 
+    def parser_id(self) -> str:
+        """What ``metadata.parser`` records: the site's id (the generic parser says "generic")."""
+        return self.site.id
+
     # -- what the page is --------------------------------------------------------------
 
     def not_an_article(self) -> str | None:

@@ -12,17 +12,22 @@ import re
 
 from crawler.extract.page import JsonObject, Page
 
-__all__ = ["window_state"]
+__all__ = ["json_after", "window_state"]
 
 
 def window_state(page: Page, name: str) -> JsonObject:
     """The object assigned to ``window.<name>``, or an empty dict (computed once per page)."""
-    return page.derived(f"window.{name}", lambda p: _read_assignment(p.html, name))
+    marker = re.compile(rf"window\.{re.escape(name)}\s*=\s*")
+    return page.derived(f"window.{name}", lambda p: json_after(p.html, marker))
 
 
-def _read_assignment(html: str, name: str) -> JsonObject:
-    # A plain string search: far cheaper than an XPath over every script's text.
-    match = re.search(rf"window\.{re.escape(name)}\s*=\s*", html)
+def json_after(html: str, marker: re.Pattern[str]) -> JsonObject:
+    """The JSON object that follows the first match of ``marker`` in the HTML, or an empty dict.
+
+    A plain search of the page's text (Fusion's ``globalContent``, ``__NEXT_DATA__``, a
+    ``window`` global): far cheaper than an XPath over every script element's text.
+    """
+    match = marker.search(html)
     if not match:
         return {}
     try:

@@ -13,7 +13,6 @@ only when no one is named.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cached_property
 
@@ -22,6 +21,7 @@ from crawler.extract.bylines import Author, author, split_byline
 from crawler.extract.images import Image, image, split_caption_credit
 from crawler.extract.page import JsonObject, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser
+from crawler.extract.state import json_after
 from crawler.site import Site, Source
 
 # AP's closing pointers to more coverage ("Follow AP's full coverage of Brexit at https://...").
@@ -171,13 +171,7 @@ def _non_article_json_ld(page: Page) -> str | None:
 
 
 def _titanium_story(page: Page) -> JsonObject:
-    match = _TITANIUM_STATE.search(page.html)
-    if not match:
-        return {}
-    try:
-        state, _ = json.JSONDecoder(strict=False).raw_decode(page.html, match.end())
-    except json.JSONDecodeError:
-        return {}
+    state = json_after(page.html, _TITANIUM_STATE)
     contents = dig(state, "content", "data")
     if not isinstance(contents, dict):
         return {}

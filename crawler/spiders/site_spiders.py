@@ -33,9 +33,12 @@ FETCHED_AT_META = "crawler_fetched_at"
 #: Request meta key present on every article request: the date its listing gives for it (sitemap
 #: ``lastmod``, else the feed's date), or None. The crawl state reads it to tell what changed.
 LISTED_DATE_META = "crawler_listed_date"
-#: Articles go before listings: the frontier then holds one sitemap's articles at a time,
-#: not every article of every sitemap, so memory stays flat however large the site.
+#: Articles go before listings, and an index's sitemaps are walked one at a time (see
+#: parse_source): the frontier then holds about one sitemap's articles, not every article of
+#: every sitemap, so memory stays flat however large the site.
 ARTICLE_PRIORITY = 1
+#: Request meta key: the sitemaps of an index still to walk after this one.
+PENDING_SITEMAPS_META = "crawler_pending_sitemaps"
 
 
 class SiteSpider(scrapy.Spider):
@@ -74,6 +77,7 @@ class SiteSpider(scrapy.Spider):
         self.window = DateWindow.of(since, until)
         self.max_articles = int(max_articles) if max_articles else None
         self.articles = 0
+        self._sitemaps_requested = {source.url for source in self.sources}
         self.page_parser = PageParser(0)  # until the crawl opens and knows its settings
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -86,18 +90,47 @@ class SiteSpider(scrapy.Spider):
             yield scrapy.Request(source.url, callback=callback, errback=self.request_failed)
 
     def parse_source(self, response: Response) -> Iterator[scrapy.Request]:
-        """Follow sitemaps and article URLs listed by a feed or sitemap."""
+        """Follow the article URLs a feed or sitemap lists, and the sitemaps an index lists.
+
+        An index's sitemaps are chained rather than requested all at once: each carries the
+        ones after it, and the next is requested (below articles in priority) when this one
+        has been read, or has failed.
+        """
+        pending = response.meta.get(PENDING_SITEMAPS_META, [])
         listings = parse_listing(response.body)
         if listings is None:
             self._outcome("failed/unreadable-listing", f"{response.url}: not a readable feed or sitemap")
+            yield from self._next_sitemap(pending)
             return
+        sitemaps = []
         for listing in listings:
             if listing.is_sitemap:
-                yield response.follow(listing.url, callback=self.parse_source, errback=self.request_failed)
+                sitemaps.append(response.urljoin(listing.url))
             elif self.window.admits(listing.published):
                 yield from self._follow_article(response, listing.url, listing.modified or listing.published)
             else:
                 self._count("crawler/skipped/outside-window")
+        yield from self._next_sitemap([*sitemaps, *pending])
+
+    def _sitemap_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A sitemap of the chain could not be fetched: count it, and go on with the next one."""
+        self.request_failed(failure)
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it
+        yield from self._next_sitemap(request.meta.get(PENDING_SITEMAPS_META, []))
+
+    def _next_sitemap(self, pending: list[str]) -> Iterator[scrapy.Request]:
+        # This spider keeps track of the sitemaps it asked for, so none is dropped silently as
+        # a duplicate by Scrapy's filter, which would break the chain.
+        pending = [url for url in pending if url not in self._sitemaps_requested]
+        if pending:
+            self._sitemaps_requested.add(pending[0])
+            yield scrapy.Request(
+                pending[0],
+                callback=self.parse_source,
+                errback=self._sitemap_failed,
+                meta={PENDING_SITEMAPS_META: pending[1:]},
+                dont_filter=True,
+            )
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the article links of a section front (any link the site calls an article)."""

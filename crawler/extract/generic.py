@@ -1,0 +1,206 @@
+"""The generic parser: any article page of a site with no module of its own.
+
+Metadata comes from what publishers put in the head for search engines and social
+networks, in order of trust: the Article-family JSON-LD object (``@graph`` and lists
+included), then OpenGraph and the common meta tags, then microdata and byline markup in the
+page. The body comes from ``generic_body`` (trafilatura plus our cleanup). Records carry
+``metadata.parser = "generic"`` and a site named after the page's domain.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import ClassVar
+
+from crawler.extract.blocks import Block
+from crawler.extract.bylines import Author, author, authors_from_json_ld, split_byline
+from crawler.extract.dates import parse_date
+from crawler.extract.generic_body import generic_blocks
+from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.parser import ArticleParser, as_bool
+from crawler.extract.urls import domain_of
+from crawler.site import Site
+
+__all__ = ["GENERIC_PARSER_ID", "GenericParser", "generic_site"]
+
+#: What ``metadata.parser`` says for records of the generic path.
+GENERIC_PARSER_ID = "generic"
+
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datePublished", "article.published",
+    "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued",
+    "dcterms.date", "dcterms.created", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
+)  # fmt: skip
+_MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "dateModified", "last-modified", "dcterms.modified",
+)  # fmt: skip
+_AUTHOR_META = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "sailthru.author",
+    "parsely-author",
+)
+# Byline markup, most specific first: microdata, rel=author, then the usual class names.
+_AUTHOR_CSS = (
+    "[itemprop=author] [itemprop=name]",
+    "[itemprop=author]",
+    "a[rel=author]",
+    ".byline a[href]",
+    ".author-name",
+    ".byline",
+)
+# Separators between a title and the site's name: | - : · • and the en and em dashes.
+_SEPARATORS = "|\\-:\u00b7\u2022\u2013\u2014"
+_SITE_NAME_SUFFIX = re.compile(rf"\s+[{_SEPARATORS}]\s+[^{_SEPARATORS}]{{2,60}}$")
+_PERSON_URL = re.compile(r"^https?://")
+_DESK = re.compile(r"\b(?:staff|editorial|special to|editors?|newsroom|desk)\b", re.IGNORECASE)
+_AGENCY = re.compile(
+    r"\b(?:press|reuters|agence|afp|news service|wire|bloomberg|associated)\b", re.IGNORECASE
+)
+_WORD = re.compile(r"[\w']+")
+#: How alike an ``<h1>`` and the stated headline must be for the ``<h1>`` to be the headline.
+_SAME_HEADLINE = 0.6
+
+
+def generic_site(page: Page) -> Site:
+    """The site of a page no module claims: its domain, named as the page names it."""
+    domain = domain_of(page.url)
+    publisher = page.article_json_ld.get("publisher")
+    publisher_name = publisher.get("name") if isinstance(publisher, dict) else None
+    name = (
+        page.meta("og:site_name", "application-name")
+        or (collapse_whitespace(publisher_name) if isinstance(publisher_name, str) else None)
+        or domain
+    )
+    return Site(
+        id=domain,
+        name=name,
+        domains=(domain,),
+        parsers=(GenericParser,),
+        article_url=re.compile(r"."),
+        language="",  # an unknown site has no default language: only what the page states
+    )
+
+
+class GenericParser(ArticleParser):
+    """Reads any news or blog article page, with no knowledge of its site."""
+
+    version: ClassVar[str] = "generic-1"
+
+    def parser_id(self) -> str:
+        """Every record of the generic path says so, whatever its site."""
+        return GENERIC_PARSER_ID
+
+    def headline(self) -> str | None:
+        """The ``<h1>`` a reader sees when it is a version of the stated headline, else the stated one.
+
+        JSON-LD and OpenGraph titles are often written for search and social ("... | Editorial",
+        straight quotes, a shorter wording); the page's own ``<h1>`` is the display headline, but
+        only an ``<h1>`` that shares most words with the stated headline is trusted (the first
+        ``<h1>`` of many pages is the site's logo).
+        """
+        stated = super().headline() or self.page.css_text("title")
+        if not stated:
+            return None
+        stated = self._without_site_name(html.unescape(stated))
+        displayed = [
+            collapse_whitespace(" ".join(h1.css("::text").getall()))
+            for h1 in self.page.selector.css("h1")[:5]
+        ]
+        best = max(displayed, key=lambda text: _similarity(text, stated), default="")
+        return best if best and _similarity(best, stated) >= _SAME_HEADLINE else stated
+
+    def authors(self) -> list[Author]:
+        """JSON-LD authors, the author meta tags, then byline markup; people first, then agencies.
+
+        Desk names ("Staff", "Editorial", "Special to ...") and the publisher itself are not authors.
+        """
+        return _people_first([entry for entry in self._stated_authors() if not self._is_desk(entry["name"])])
+
+    def _stated_authors(self) -> list[Author]:
+        found = authors_from_json_ld(self.page.article_json_ld.get("author"))
+        if found:
+            return found
+        byline = self.page.meta(*_AUTHOR_META)
+        if byline and not _PERSON_URL.match(byline):
+            return [author(name) for name in split_byline(byline)]
+        for query in _AUTHOR_CSS:
+            text = self.page.css_text(query)
+            if text and len(text) <= 120:
+                names = split_byline(text)
+                if names:
+                    return [author(name) for name in names]
+        return []
+
+    def _is_desk(self, name: str) -> bool:
+        return bool(_DESK.search(name)) or _squash(name) in {_squash(self.site.name), _squash(self.site.id)}
+
+    def date_published(self) -> str | None:
+        """JSON-LD, the many publication-date meta tags, then the first ``<time datetime>``."""
+        return (
+            parse_date(self.page.article_json_ld.get("datePublished"))
+            or parse_date(self.page.meta(*_PUBLISHED_META))
+            or parse_date(self.page.css_attr("[itemprop=datePublished]", "datetime"))
+            or parse_date(self.page.css_attr("[itemprop=datePublished]", "content"))
+            or parse_date(self.page.css_attr("time[datetime]", "datetime"))
+        )
+
+    def date_modified(self) -> str | None:
+        """JSON-LD, then the modification meta tags; None when the page does not say."""
+        return parse_date(self.page.article_json_ld.get("dateModified")) or parse_date(
+            self.page.meta(*_MODIFIED_META)
+        )
+
+    def body(self) -> list[Block]:
+        """trafilatura's article blocks, cleaned (see ``crawler.extract.generic_body``)."""
+        titles = (
+            self.headline(),
+            self.page.meta("og:title", "twitter:title"),
+            self.page.css_text("title"),
+            self.page.css_text("h1"),
+        )
+        return generic_blocks(self.page, (title for title in titles if title))
+
+    def is_accessible_for_free(self) -> bool | None:
+        """What JSON-LD says (on the article or on a part of it); None when it says nothing."""
+        data = self.page.article_json_ld
+        stated = as_bool(data.get("isAccessibleForFree"))
+        if stated is not None:
+            return stated
+        parts = data.get("hasPart")
+        for part in parts if isinstance(parts, list) else [parts]:
+            if isinstance(part, dict) and as_bool(part.get("isAccessibleForFree")) is False:
+                return False
+        return None
+
+    def _without_site_name(self, title: str) -> str:
+        """``"Headline | Site"`` becomes ``"Headline"`` when the suffix is the site's name or domain."""
+        match = _SITE_NAME_SUFFIX.search(title)
+        if not match:
+            return title
+        suffix = _squash(match[0])
+        if suffix and suffix in {_squash(self.site.name), _squash(self.site.id)}:
+            return title[: match.start()].strip() or title
+        return title
+
+
+def _people_first(authors: list[Author]) -> list[Author]:
+    """The record lists real people, then the agency (README: "The record")."""
+    return sorted(authors, key=lambda entry: bool(_AGENCY.search(entry["name"])))
+
+
+def _similarity(one: str, other: str) -> float:
+    """Shared words over all words (Jaccard), ignoring case and punctuation."""
+    first, second = set(_WORD.findall(_plain(one))), set(_WORD.findall(_plain(other)))
+    return len(first & second) / len(first | second) if first and second else 0.0
+
+
+def _plain(text: str) -> str:
+    return text.casefold().replace("\u2019", "'").replace("\u2018", "'")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
