@@ -8,6 +8,7 @@ whole file runs in seconds); a failure prints the seed that reproduces it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 import pytest
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 from crawler.errors import BrokenPageError, NotAnArticleError
 from crawler.extract.page import Page
 from crawler.fixtures import Fixture, discover
-from crawler.parsing import parse
+from crawler.parsing import parse, parse_generic
+from crawler.record import Record
 from crawler.sites import all_sites
 from crawler.validation import validate_record
 from tests.conftest import FIXTURES
@@ -62,11 +64,11 @@ def _mutated(draw: st.DrawFn, body: bytes) -> bytes:
     return body
 
 
-def _check(site: str, index: int, body: bytes) -> None:
+def _check(site: str, index: int, body: bytes, parser: Callable[[Page], Record] = parse) -> None:
     case, _ = PAGES[site][index % len(PAGES[site])]
     page = Page.from_bytes(body, case.meta()["url"], "text/html; charset=utf-8", FETCHED)
     try:
-        record = parse(page)
+        record = parser(page)
     except (NotAnArticleError, BrokenPageError):
         return  # a typed refusal, which a crawl counts under its reason
     validate_record(record)
@@ -80,3 +82,14 @@ def _check(site: str, index: int, body: bytes) -> None:
 def test_mutated_pages_never_break_a_parser(site: str, data: st.DataObject) -> None:
     index = data.draw(st.integers(0, len(PAGES[site]) - 1), label="fixture")
     _check(site, index, data.draw(_mutated(PAGES[site][index][1]), label="page"))
+
+
+@pytest.mark.parametrize("site", sorted(PAGES))
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(data=st.data())
+def test_mutated_pages_never_break_the_generic_parser(site: str, data: st.DataObject) -> None:
+    """The generic path reads pages of any site, so every site's markup is fair game for it."""
+    index = data.draw(st.integers(0, len(PAGES[site]) - 1), label="fixture")
+    _check(site, index, data.draw(_mutated(PAGES[site][index][1]), label="page"), parse_generic)
