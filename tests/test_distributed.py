@@ -218,7 +218,9 @@ def test_two_cli_workers_then_merge_give_the_corpus_of_one_process(
         [sys.executable, "-m", "crawler.cli", "corpus", "merge", "--dir", str(corpus)],
         cwd=REPO, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    assert "from 2 worker folders" in merged.stdout
+    # On 42 replayed pages one worker may finish before the other starts (then the other stores
+    # nothing: the workers share what is stored); the sharing itself is tested on 2,000 articles above.
+    assert re.search(r"42 records read from [12] worker folders: 42 added", merged.stdout), merged.stdout
     assert {k: v for k, v in by_file(corpus).items() if not k.startswith("workers/")} == by_file(reference)
 
 
