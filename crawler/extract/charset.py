@@ -35,6 +35,7 @@ _CONTINUATION = "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6
 )
 #: A UTF-8 lead byte read as Windows-1252, then its continuation bytes: one mojibake character.
 _MOJIBAKE = re.compile(f"[\xc2-\xf4][{_CONTINUATION}]{{1,3}}")
+_LEADS = tuple(chr(code) for code in range(0xC2, 0xF5))
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,11 @@ def decode_html(body: bytes, content_type: str | None) -> Decoded:
 def repair_mojibake(text: str) -> str:
     """Text with each run of UTF-8-read-as-Windows-1252 turned back into its character.
 
-    Returns ``text`` itself when there is nothing to repair (the common case costs one search).
+    Returns ``text`` itself when there is nothing to repair. Mojibake starts with a UTF-8 lead
+    byte read as a character (U+00C2 to U+00F4): looking for those first, with str's fast
+    search, spares most pages the regex scan (about 1 ms on a 240 KB page).
     """
-    if not _MOJIBAKE.search(text):
+    if not any(lead in text for lead in _LEADS) or not _MOJIBAKE.search(text):
         return text
     return _MOJIBAKE.sub(_unmangle, text)
 
