@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import redis
 
-from crawler.state import ArticleState
+from crawler.state import ArticleState, BufferedRows
 
 __all__ = ["RedisCrawlState", "SharedArticles", "connect"]
 
@@ -53,7 +53,7 @@ class _RedisStore:
                 self.on_lost(error)
 
 
-class RedisCrawlState(_RedisStore):
+class RedisCrawlState(_RedisStore, BufferedRows):
     """The crawl state in one Redis hash (URL to row), with CrawlState's interface and batching.
 
     ``before_commit`` runs before each batch is written, as with the SQLite state, so the
@@ -86,17 +86,6 @@ class RedisCrawlState(_RedisStore):
             self._failed(error)
             return None
         return ArticleState._of(tuple(json.loads(row))) if row else None
-
-    def put(self, article: ArticleState) -> None:
-        """Add or replace a URL's row; written with its batch."""
-        self._pending[article.url] = article
-        if len(self._pending) >= self.batch:
-            self.commit()
-
-    def put_many(self, articles: Iterable[ArticleState]) -> None:
-        """Add or replace many rows (batched like :meth:`put`)."""
-        for article in articles:
-            self.put(article)
 
     def commit(self) -> None:
         """Write the buffered rows in one round trip (after ``before_commit``)."""

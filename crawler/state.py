@@ -104,7 +104,31 @@ def newest(*moments: datetime | None) -> datetime | None:
     return max(known) if known else None
 
 
-class CrawlState:
+class BufferedRows:
+    """Rows written in batches: ``put`` buffers, and a full buffer is committed (by the subclass).
+
+    The SQLite state and its Redis twin (crawler/redis_state.py) share this.
+    """
+
+    batch: int
+    _pending: dict[str, ArticleState]
+
+    def put(self, article: ArticleState) -> None:
+        """Add or replace a URL's row; committed with its batch."""
+        self._pending[article.url] = article
+        if len(self._pending) >= self.batch:
+            self.commit()
+
+    def put_many(self, articles: Iterable[ArticleState]) -> None:
+        """Add or replace many rows (batched like :meth:`put`)."""
+        for article in articles:
+            self.put(article)
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+
+class CrawlState(BufferedRows):
     """The state file, opened (and created, with its folder) for reading and writing.
 
     ``batch`` rows are buffered before a commit; ``before_commit`` is called before each.
@@ -155,17 +179,6 @@ class CrawlState:
             return pending
         row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM article WHERE url = ?", (url,)).fetchone()
         return ArticleState._of(row) if row else None
-
-    def put(self, article: ArticleState) -> None:
-        """Add or replace a URL's row; committed with its batch."""
-        self._pending[article.url] = article
-        if len(self._pending) >= self.batch:
-            self.commit()
-
-    def put_many(self, articles: Iterable[ArticleState]) -> None:
-        """Add or replace many rows (batched like :meth:`put`)."""
-        for article in articles:
-            self.put(article)
 
     def commit(self) -> None:
         """Write the buffered rows in one transaction (after ``before_commit``)."""
