@@ -67,6 +67,8 @@ def test_the_seed_has_the_letters_a_charset_can_break() -> None:
         (lambda html: html.encode("utf-16"), "text/html"),
         (lambda html: html.encode("utf-8"), "text/html; charset=iso-8859-1"),
         (lambda html: _as_mojibake(html).encode("utf-8"), "text/html; charset=utf-8"),
+        # A page may hold U+FFFD itself: that alone is no sign of bytes that are not UTF-8.
+        (lambda html: html.replace("</head>", "<!-- \ufffd -->\n</head>", 1).encode("utf-8"), None),
     ],
     ids=[
         "cp1252-served-as-utf8",
@@ -76,6 +78,7 @@ def test_the_seed_has_the_letters_a_charset_can_break() -> None:
         "utf16-bom",
         "utf8-served-as-latin1",
         "mojibake-in-the-source",
+        "utf8-holding-a-replacement-character",
     ],
 )
 def test_a_charset_that_lies_still_gives_the_correct_record(encode: Any, content_type: str | None) -> None:
