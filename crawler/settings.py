@@ -67,6 +67,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.politeness.BackoffRetryMiddleware": 550,
     # Sees redirects before Scrapy's redirect middleware (600): a loop is reported, not dropped.
     "crawler.redirects.RedirectLoopMiddleware": 610,
+    # Scrapy's meta refresh, without decoding every page whole to look for one.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.redirects.HeadMetaRefreshMiddleware": 580,
     # Skips stored articles and revisits changed ones conditionally, when INCREMENTAL is set.
     "crawler.incremental.IncrementalMiddleware": 575,
     # Last before the download: answers from fixtures when REPLAY_DIR is set, else does nothing.

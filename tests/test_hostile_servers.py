@@ -165,3 +165,25 @@ def test_an_enormous_sitemap_is_read_and_one_over_the_size_limit_is_refused(tmp_
     assert _summary(done).startswith("ctvnews: 1 articles")
     assert _summary(done).endswith("; failed: too-large 1")
     assert not any(path.startswith("/video/") for path, _ in site.hits)  # not articles: never requested
+
+
+def test_a_page_moved_by_meta_refresh_is_followed_and_an_article_with_none_is_not_redirected(
+    tmp_path: Path,
+) -> None:
+    moved = (
+        b'<html><head><meta http-equiv="Refresh" content="0; url=/world/ok-1.1"></head><body></body></html>'
+    )
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            SITEMAP: _sitemap("/world/moved-1.9", "/world/second-1.2"),
+            "/world/moved-1.9": Route(body=moved),
+            "/world/ok-1.1": _page(CASES[0]),
+            "/world/second-1.2": _page(CASES[1]),
+        }
+    )
+    with serve(site):
+        done = _crawl(site, tmp_path / "corpus")
+    assert _summary(done).startswith("ctvnews: 2 articles")
+    assert _stored_ids(tmp_path / "corpus") == {CASES[0].expected()["id"], CASES[1].expected()["id"]}
+    assert [path for path, _ in site.hits].count("/world/ok-1.1") == 1

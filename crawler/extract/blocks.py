@@ -21,9 +21,8 @@ from typing import Any, Literal, TypedDict
 import cssselect
 import lxml.html
 from lxml import etree
-from parsel.csstranslator import css2xpath
 
-from crawler.extract.page import collapse_whitespace
+from crawler.extract.page import collapse_whitespace, css_to_xpath
 
 BlockType = Literal["paragraph", "heading", "list", "quote"]
 Element = Any  # lxml.html.HtmlElement; lxml ships no type stubs
@@ -109,7 +108,7 @@ def _drop_query(selectors: tuple[str, ...]) -> etree.XPath:
     tests, paths = [], []
     for group in selectors:
         for selector in cssselect.parse(group):
-            xpath = css2xpath(selector.canonical())
+            xpath = css_to_xpath(selector.canonical())
             if isinstance(selector.parsed_tree, cssselect.parser.CombinedSelector):
                 paths.append(xpath)
             else:

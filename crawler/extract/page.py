@@ -14,7 +14,9 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, TypeVar, overload
 
+from cssselect.xpath import XPathExpr
 from parsel import Selector, SelectorList
+from parsel.csstranslator import HTMLTranslator
 
 from crawler.extract.charset import decode_html
 
@@ -39,6 +41,37 @@ _ARTICLE_TYPES = frozenset(
 
 
 _UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+class _Translator(HTMLTranslator):
+    """parsel's CSS-to-XPath translation, with a cheaper test for a class (or any ``~=``).
+
+    ``.c-text`` becomes ``contains(concat(' ', normalize-space(@class), ' '), ' c-text ')``:
+    building that string for every element of a 200 KB page is most of a query's cost. A
+    plain ``contains(@class, 'c-text')`` first rejects nearly all of them, for the same result
+    (about a third off each class query).
+    """
+
+    def xpath_attrib_includes(self, xpath: XPathExpr, name: str, value: str | None) -> XPathExpr:
+        if value and value.split() == [value]:
+            xpath.add_condition(f"contains({name}, {self.xpath_literal(value)})")
+        return super().xpath_attrib_includes(xpath, name, value)
+
+
+_TRANSLATOR = _Translator()
+
+
+def css_to_xpath(query: str) -> str:
+    """The XPath of a CSS query, as page selectors run it (translations are cached)."""
+    xpath: str = _TRANSLATOR.css_to_xpath(query)
+    return xpath
+
+
+class PageSelector(Selector):
+    """A parsel selector whose CSS queries use the cheaper class test; its results are too."""
+
+    def _css2xpath(self, query: str) -> str:
+        return css_to_xpath(query)
 
 
 @dataclass
@@ -91,8 +124,8 @@ class Page:
     def selector(self) -> Selector:
         """The whole page as a parsel selector (lxml underneath)."""
         if self.raw is not None:
-            return Selector(body=self.raw, encoding="utf-8", type="html", base_url=self.url)
-        return Selector(text=self.html, type="html", base_url=self.url)
+            return PageSelector(body=self.raw, encoding="utf-8", type="html", base_url=self.url)
+        return PageSelector(text=self.html, type="html", base_url=self.url)
 
     @cached_property
     def json_ld(self) -> list[JsonObject]:
