@@ -11,6 +11,9 @@ canonical URL) is stored with the same body and ``dateModified``, or when the sa
 stored under another URL. A stored article whose body or ``dateModified`` changed is
 appended again as its next ``revision``.
 
+What the folder holds is indexed in ``.index.sqlite`` beside the files (crawler/corpus_index.py),
+so opening a corpus reads only what the index has not seen, and memory does not grow with it.
+
 With a ``shared`` index (a distributed crawl: each worker appends to its own folder), what
 other workers stored counts too, so a worker does not store again an article another holds.
 """
@@ -21,21 +24,23 @@ import errno
 import gzip
 import json
 import os
-import zlib
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from crawler.corpus_index import CorpusIndex
 from crawler.errors import CorpusError
+from crawler.jsonl import corpus_files, read_records, repair_torn_tail
 from crawler.record import Record
 from crawler.validation import validate_record
 
+__all__ = ["Corpus", "SharedIndex", "corpus_files", "read_records", "repair_torn_tail"]
 
-@dataclass(slots=True)
+
+@dataclass(frozen=True)
 class _Latest:
-    """What the corpus knows of an article's newest stored revision (slots: one per article)."""
+    """What the corpus knows of an article's newest stored revision."""
 
     revision: int
     content_hash: str
@@ -65,13 +70,13 @@ class Corpus:
         self.written: Counter[str] = Counter()
         self.duplicates = 0
         self.revisions = 0
-        self._latest: dict[str, _Latest] = {}
-        self._hashes: set[str] = set()
         self._files: dict[Path, int] = {}
-        for path in corpus_files(root):
-            repair_torn_tail(path)
-        for record in read_records(root):
-            self._remember(record)
+        self._index = CorpusIndex(root)
+        files = corpus_files(root)
+        for path in files:
+            repair_torn_tail(path, self._index.covered_size(path))
+        #: Records read from the files at open: those the index had not seen (0 when it was current).
+        self.caught_up = self._index.catch_up(files)
 
     def add(self, record: Record, validated: bool = False) -> bool:
         """Validate and append a record (as a new revision when it changed); False for a duplicate.
@@ -94,10 +99,11 @@ class Corpus:
         line = (json.dumps(stored, ensure_ascii=False) + "\n").encode("utf-8")
         if self.suffix.endswith(".gz"):
             line = gzip.compress(line, mtime=0)
-        self._append(self.path_for(stored), line)
-        self._remember(stored)
-        if self.shared is not None:
+        path = self.path_for(stored)
+        size = self._append(path, line)
+        if self.shared is not None:  # first: other workers must learn of it as soon as it is written
             self.shared.remember(stored)
+        self._index.remember(stored, path, size)
         self.written[stored["site"]["id"]] += 1
         self.revisions += latest is not None
         return True
@@ -110,16 +116,17 @@ class Corpus:
 
     def revision_of(self, article_id: str) -> int | None:
         """The newest stored revision of an article, or None when it is not stored."""
-        latest = self._latest.get(article_id)
-        return latest.revision if latest else None
+        latest = self._index.latest(article_id)
+        return latest[0] if latest else None
 
     def sync(self) -> None:
-        """Make every record appended so far durable on disk (files stay open)."""
+        """Make every record appended so far durable on disk (files stay open), then index them."""
         for path, descriptor in self._files.items():
             try:
                 os.fsync(descriptor)
             except OSError as error:
                 raise CorpusError(str(path), f"cannot write: {error.strerror}") from None
+        self._index.flush()
 
     def close(self) -> None:
         """Flush every file to disk and close it (all of them, even when one fails)."""
@@ -132,6 +139,7 @@ class Corpus:
             finally:
                 os.close(descriptor)
         self._files.clear()
+        self._index.close(flush=failed is None)
         if failed is not None:
             raise failed
 
@@ -142,27 +150,21 @@ class Corpus:
         self.close()
 
     def _latest_of(self, article_id: str) -> _Latest | None:
-        latest = self._latest.get(article_id)
+        stored = self._index.latest(article_id)
+        latest = _Latest(*stored) if stored else None
         shared = self.shared.latest(article_id) if self.shared is not None else None
         if shared is not None and (latest is None or shared[0] > latest.revision):
             return _Latest(*shared)
         return latest
 
     def _knows_body(self, content_hash: str) -> bool:
-        return content_hash in self._hashes or (
+        return self._index.has_body(content_hash) or (
             self.shared is not None and self.shared.has_body(content_hash)
         )
 
-    def _remember(self, record: Record) -> None:
-        revision = record.get("revision", 1)
-        known = self._latest.get(record["id"])
-        if known is None or revision >= known.revision:
-            content_hash = record["metadata"]["contentHash"]
-            self._latest[record["id"]] = _Latest(revision, content_hash, record.get("dateModified"))
-        self._hashes.add(record["metadata"]["contentHash"])
-
-    def _append(self, path: Path, line: bytes) -> None:
-        """Append one record's line whole, or raise CorpusError and leave the file as it was.
+    def _append(self, path: Path, line: bytes) -> int:
+        """Append one record's line whole and return the file's size, or raise CorpusError and leave
+        the file as it was.
 
         A full disk (or a file size limit) can write part of a line before it fails: the file
         is then cut back to where the line began, so it never holds a torn record.
@@ -182,76 +184,10 @@ class Corpus:
         except OSError as error:
             os.ftruncate(descriptor, start)
             raise CorpusError(str(path), f"cannot write: {error.strerror}") from None
+        return start + len(line)
 
     def _descriptor(self, path: Path) -> int:
         if path not in self._files:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._files[path] = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         return self._files[path]
-
-
-def corpus_files(root: Path) -> list[Path]:
-    """The corpus files of a folder, plain and compressed, sorted (sites, then days)."""
-    return sorted([*root.glob("*/*.jsonl"), *root.glob("*/*.jsonl.gz")])
-
-
-def read_records(root: Path) -> Iterator[Record]:
-    """Every record of a corpus folder, file by file (sites, then days, in order).
-
-    Raises CorpusError naming the file and line of a record that is not JSON.
-    """
-    for path in corpus_files(root):
-        opener = gzip.open if path.suffix == ".gz" else open
-        try:
-            with opener(path, "rt", encoding="utf-8") as handle:
-                for number, line in enumerate(handle, start=1):
-                    if line.strip():
-                        yield _record(path, number, line)
-        except (OSError, EOFError, UnicodeDecodeError) as error:
-            raise CorpusError(str(path), f"cannot read: {error}") from None
-
-
-def repair_torn_tail(path: Path) -> bool:
-    """Cut what a crash left half-written at the end of a file; True when something was cut.
-
-    The file is opened for writing only when there is something to cut, so a read-only corpus
-    with whole files can still be read.
-    """
-    try:
-        data = path.read_bytes()
-        whole = _complete_gzip_length(data) if path.suffix == ".gz" else data.rfind(b"\n") + 1
-        if whole == len(data):
-            return False
-        with path.open("rb+") as handle:
-            handle.truncate(whole)
-    except OSError as error:
-        raise CorpusError(
-            str(path), f"has a torn last record and cannot be repaired: {error.strerror}"
-        ) from None
-    return True
-
-
-def _record(path: Path, number: int, line: str) -> Record:
-    try:
-        record: Record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise CorpusError(
-            f"{path}, line {number}",
-            f"not a JSON record ({error.msg}); move the file aside or remove the line",
-        ) from None
-    return record
-
-
-def _complete_gzip_length(data: bytes) -> int:
-    """How many leading bytes are complete gzip members."""
-    position = 0
-    while position < len(data):
-        member = zlib.decompressobj(wbits=31)
-        try:
-            member.decompress(data[position:])
-        except zlib.error:
-            break
-        if not member.eof:
-            break
-        position = len(data) - len(member.unused_data)
-    return position

@@ -18,8 +18,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.corpus import Corpus, _complete_gzip_length, corpus_files, read_records
+from crawler.corpus import Corpus
 from crawler.errors import CrawlerError
+from crawler.jsonl import complete_gzip_length, corpus_files, read_records
 from crawler.record import Record
 
 __all__ = ["MergeReport", "merge_corpora", "worker_folders"]
@@ -74,7 +75,7 @@ def whole_records(root: Path) -> Iterator[Record]:
     for path in corpus_files(root):
         data = path.read_bytes()
         if path.suffix == ".gz":
-            text = gzip.decompress(data[: _complete_gzip_length(data)]).decode("utf-8")
+            text = gzip.decompress(data[: complete_gzip_length(data)]).decode("utf-8")
         else:
             text = data[: data.rfind(b"\n") + 1].decode("utf-8")
         for number, line in enumerate(text.splitlines(), start=1):

@@ -105,3 +105,66 @@ def test_a_compressed_corpus_is_gzip_and_survives_a_torn_member(tmp_path: Path, 
         assert corpus.add(record | {"dateModified": "2031-01-01T00:00:00+00:00"})
     assert path.read_bytes().startswith(whole)
     assert [r["revision"] for r in read_records(tmp_path)] == [1, 2]
+
+
+def _other_articles(record: dict, count: int) -> list[dict]:
+    """``count`` more articles: other ids and bodies, same site and day."""
+    others = []
+    for number in range(count):
+        other = _changed(record, body=f"{number % 10}")
+        other["id"] = f"{number:016x}"
+        other["metadata"]["contentHash"] = f"sha256:{number:064x}"
+        others.append(other)
+    return others
+
+
+def test_reopening_reads_only_what_the_index_has_not_seen(tmp_path: Path, record: dict) -> None:
+    with Corpus(tmp_path) as corpus:
+        for article in [record, *_other_articles(record, 20)]:
+            assert corpus.add(article)
+    with Corpus(tmp_path) as corpus:
+        assert corpus.caught_up == 0
+        assert not corpus.add(record) and corpus.revision_of(record["id"]) == 1
+    # A crash between appending a line and indexing it: the next open reads just that line.
+    late = _other_articles(record, 22)[-1]
+    path = next(tmp_path.rglob("*.jsonl"))
+    with path.open("a") as handle:
+        handle.write(json.dumps(late | {"revision": 1}) + "\n")
+    with Corpus(tmp_path) as corpus:
+        assert corpus.caught_up == 1
+        assert not corpus.add(late)
+    with Corpus(tmp_path) as corpus:
+        assert corpus.caught_up == 0
+
+
+@pytest.mark.parametrize("change", ["file removed", "file edited", "index deleted"])
+def test_files_changed_behind_the_index_make_it_rebuild_from_the_files(
+    tmp_path: Path, record: dict, change: str
+) -> None:
+    kept, gone = copy.deepcopy(record), _other_articles(record, 1)[0]
+    gone["datePublished"] = "2030-01-01T00:00:00+00:00"  # another day's file
+    with Corpus(tmp_path) as corpus:
+        assert corpus.add(kept) and corpus.add(gone)
+    gone_file = next(path for path in tmp_path.rglob("*.jsonl") if path.name.startswith("2030"))
+    if change == "file removed":
+        gone_file.unlink()
+    elif change == "file edited":  # a line cut out by hand: the file no longer continues the index's
+        gone_file.write_text("")
+    else:
+        (tmp_path / ".index.sqlite").unlink()
+    with Corpus(tmp_path) as corpus:
+        assert corpus.caught_up == (2 if change == "index deleted" else 1)
+        assert not corpus.add(kept)
+        assert corpus.add(gone) == (change != "index deleted")
+
+
+def test_two_writers_share_one_folder_and_see_what_the_other_has_synced(tmp_path: Path, record: dict) -> None:
+    first, second = _other_articles(record, 2)
+    with Corpus(tmp_path) as one, Corpus(tmp_path) as other:  # e.g. two spiders of one crawl
+        assert one.add(first)
+        one.sync()
+        assert not other.add(copy.deepcopy(first))
+        assert other.add(second)
+        other.sync()
+        assert not one.add(second)
+    assert sorted(r["id"] for r in read_records(tmp_path)) == sorted([first["id"], second["id"]])
