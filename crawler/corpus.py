@@ -163,8 +163,7 @@ class Corpus:
         )
 
     def _append(self, path: Path, line: bytes) -> int:
-        """Append one record's line whole and return the file's size, or raise CorpusError and leave
-        the file as it was.
+        """Append one record's line whole (the file's new size is returned), or raise CorpusError.
 
         A full disk (or a file size limit) can write part of a line before it fails: the file
         is then cut back to where the line began, so it never holds a torn record.
