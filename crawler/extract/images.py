@@ -29,10 +29,15 @@ def image(url: str, base: str, caption: str | None = None, credit: str | None = 
     }
 
 
-def split_caption_credit(text: str) -> tuple[str | None, str | None]:
-    """Split "Caption text. (AP Photo/Name)" into the caption and the credit in parentheses."""
+def split_caption_credit(
+    text: str, pattern: re.Pattern[str] = _TRAILING_CREDIT
+) -> tuple[str | None, str | None]:
+    """Split a caption into the caption and its credit, by a site's ``pattern`` with those two groups.
+
+    The default reads "Caption text. (AP Photo/Name)": the credit in parentheses at the end.
+    """
     cleaned = collapse_whitespace(text)
-    match = _TRAILING_CREDIT.match(cleaned)
+    match = pattern.match(cleaned)
     if not match:
         return cleaned or None, None
     return match["caption"] or None, collapse_whitespace(match["credit"]) or None

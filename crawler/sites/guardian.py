@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.dates import parse_date
-from crawler.extract.images import Image, image
+from crawler.extract.images import Image, image, split_caption_credit
 from crawler.extract.page import Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords
 from crawler.site import Site, Source
@@ -78,10 +78,7 @@ class _GuardianParser(ArticleParser):
     def _image(self, url: str | None, figcaption: str) -> Image | None:
         if not url:
             return super().main_image()
-        text = collapse_whitespace(figcaption)
-        match = _CREDIT.match(text)
-        caption, credit = (match["caption"], match["credit"]) if match else (text, None)
-        return image(url, self.page.url, caption, credit)
+        return image(url, self.page.url, *split_caption_credit(figcaption, _CREDIT))
 
 
 class DotcomRendering2021(_GuardianParser):
