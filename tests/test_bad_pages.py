@@ -69,6 +69,9 @@ def test_the_seed_has_the_letters_a_charset_can_break() -> None:
         (lambda html: _as_mojibake(html).encode("utf-8"), "text/html; charset=utf-8"),
         # A page may hold U+FFFD itself: that alone is no sign of bytes that are not UTF-8.
         (lambda html: html.replace("</head>", "<!-- \ufffd -->\n</head>", 1).encode("utf-8"), None),
+        # UTF-8 pages are parsed from their bytes; these two take parsel's careful path or skip a strip.
+        (lambda html: html.replace("</body>", "\x00</body>", 1).encode("utf-8"), "text/html; charset=utf-8"),
+        (lambda html: b"\r\n\n   " + html.encode("utf-8"), None),
     ],
     ids=[
         "cp1252-served-as-utf8",
@@ -79,6 +82,8 @@ def test_the_seed_has_the_letters_a_charset_can_break() -> None:
         "utf8-served-as-latin1",
         "mojibake-in-the-source",
         "utf8-holding-a-replacement-character",
+        "utf8-holding-a-nul-byte",
+        "utf8-after-blank-lines",
     ],
 )
 def test_a_charset_that_lies_still_gives_the_correct_record(encode: Any, content_type: str | None) -> None:

@@ -7,14 +7,16 @@ parser that asks ten questions parses the HTML once.
 from __future__ import annotations
 
 import json
-import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, TypeVar, overload
 
+import lxml.html
 from cssselect.xpath import XPathExpr
+from lxml import etree
 from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
 
@@ -74,6 +76,37 @@ class PageSelector(Selector):
         return css_to_xpath(query)
 
 
+_PARSERS = threading.local()
+
+
+def _parse_utf8(body: bytes, url: str) -> Any:
+    """The lxml tree of a page's UTF-8 bytes, or None when parsel's careful path should do it.
+
+    Parsel parses with ``lxml.html.HTMLParser``, whose element classes are chosen by a Python
+    callback for every element a query returns; ours picks the same ``HtmlElement`` in C. Bytes
+    holding NUL, or that give no tree, go to parsel, which strips and repairs them.
+    """
+    if b"\x00" in body:
+        return None
+    parser = getattr(_PARSERS, "html", None)
+    if parser is None:  # lxml parsers must not be shared between threads
+        parser = _PARSERS.html = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+        parser.set_element_class_lookup(_HTML_CLASSES)
+    try:
+        # Not stripped as parsel does: libxml2 skips the white space, and strip() copies the page.
+        return etree.fromstring(body, parser=parser, base_url=url)
+    except etree.XMLSyntaxError:
+        return None
+
+
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 @dataclass
 class Page:
     """A fetched HTML page and the facts of its fetch."""
@@ -123,8 +156,9 @@ class Page:
     @cached_property
     def selector(self) -> Selector:
         """The whole page as a parsel selector (lxml underneath)."""
-        if self.raw is not None:
-            return PageSelector(body=self.raw, encoding="utf-8", type="html", base_url=self.url)
+        root = _parse_utf8(self.raw, self.url) if self.raw is not None else None
+        if root is not None:
+            return PageSelector(root=root, type="html")
         return PageSelector(text=self.html, type="html", base_url=self.url)
 
     @cached_property
@@ -248,9 +282,12 @@ def attribute(node: Selector | SelectorList[Selector], name: str, default: str |
     return value if value is not None else default
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def collapse_whitespace(text: str) -> str:
-    """One space for every run of white space (non-breaking and zero-width ones included)."""
-    return _SPACES.sub(" ", text.replace("\u200b", "").replace("\ufeff", "")).strip()
+    """One space for every run of white space (non-breaking and zero-width ones included).
+
+    ``str.split()`` splits on exactly what the regex ``\\s`` matches (Unicode white space), at
+    a third of the cost; this runs on every text node of every body.
+    """
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", "").replace("\ufeff", "")
+    return " ".join(text.split())
