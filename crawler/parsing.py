@@ -15,7 +15,7 @@ from crawler.extract.generic import GenericParser, generic_site
 from crawler.extract.page import Page
 from crawler.record import Record, build_record
 from crawler.sites import site_for_url
-from crawler.validation import validate_record
+from crawler.validation import validated
 
 __all__ = ["parse", "parse_generic", "parse_page"]
 
@@ -37,8 +37,7 @@ def parse(page: Page) -> Record:
         raise NotAnArticleError(page.url, f"no {site.name} article template recognised")
     record = build_record(parser)
     check_text(page.url, record["headline"], record["description"], record["articleBody"])
-    validate_record(record)
-    return record
+    return validated(record)
 
 
 def parse_generic(page: Page) -> Record:
@@ -46,8 +45,7 @@ def parse_generic(page: Page) -> Record:
     _check_page(page)
     record = build_record(GenericParser(page, generic_site(page)))
     check_text(page.url, record["headline"], record["description"], record["articleBody"])
-    validate_record(record)
-    return record
+    return validated(record)
 
 
 def _check_page(page: Page) -> None:

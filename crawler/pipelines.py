@@ -27,7 +27,7 @@ from crawler.corpus import Corpus, SharedIndex
 from crawler.errors import CorpusError, CrawlerError, InvalidRecordError
 from crawler.incremental import article_state, requested_url
 from crawler.state import CrawlState
-from crawler.validation import validate_record
+from crawler.validation import ValidRecord, validate_record
 
 if TYPE_CHECKING:
     from crawler.redis_state import RedisCrawlState
@@ -49,6 +49,8 @@ class ValidationPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(item, ValidRecord):
+            return item  # checked by the parser that made it
         try:
             validate_record(item)
         except InvalidRecordError as error:

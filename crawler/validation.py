@@ -43,3 +43,17 @@ def validate_record(record: dict[str, Any]) -> None:
             missing = [key for key in error.rule_definition if key not in error.value]
             path, reason = [*path, missing[0]], "is missing"
         raise InvalidRecordError(str(record.get("url", "?")), "/".join(path) or "(record)", reason) from None
+
+
+class ValidRecord(dict[str, Any]):
+    """A record that passed the schema where it was made, so a crawl's pipeline need not check it again.
+
+    ``crawler.parsing`` returns these; ValidationPipeline still checks every other item a spider
+    yields. Checking the parser's records twice cost about 3% of a crawl's CPU.
+    """
+
+
+def validated(record: dict[str, Any]) -> ValidRecord:
+    """The record, checked (raising InvalidRecordError as validate_record does) and marked as such."""
+    validate_record(record)
+    return ValidRecord(record)

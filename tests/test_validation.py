@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 
 import pytest
+from scrapy.exceptions import DropItem
 
 from crawler.errors import InvalidRecordError
 from crawler.fixtures import discover
-from crawler.validation import article_schema, validate_record
+from crawler.pipelines import ValidationPipeline
+from crawler.validation import ValidRecord, article_schema, validate_record
 from tests.conftest import FIXTURES
 
 
@@ -36,3 +38,13 @@ def test_invalid_records_are_reported_with_field_and_reason(field: str, value: o
         validate_record(record)
     assert raised.value.field == reason
     assert record["url"] in str(raised.value)
+
+
+def test_the_pipeline_drops_a_bad_item_and_passes_the_parsers_records_unchecked() -> None:
+    record = next(discover(FIXTURES)).replay()
+    assert isinstance(record, ValidRecord)  # parse_page checked it as it made it
+    pipeline = ValidationPipeline()
+    assert pipeline.process_item(record) is record
+    from_elsewhere = {**record, "headline": ""}  # an item another spider or middleware yields
+    with pytest.raises(DropItem, match="headline"):
+        pipeline.process_item(from_elsewhere)

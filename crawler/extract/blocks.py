@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from copy import deepcopy
 from functools import cache
 from typing import Any, Literal, TypedDict
 
@@ -76,7 +75,7 @@ def extract_blocks(
     pieces: list[Element | str] = []
     for element in elements:
         if not isinstance(element, str):
-            element = deepcopy(element)
+            element = element.__copy__()  # lxml copies the whole subtree; copy.deepcopy's memo costs more
             element.tail = None
             wrapper.append(element)
         pieces.append(element)
@@ -159,13 +158,13 @@ def _holds_blocks(element: Element) -> bool:
 def _classify(element: Element, tag: str) -> Block | None:
     if tag in _LISTS:
         # Items that are only a link are promos ("Capital Dispatch: Sign up..."), not list content.
-        items = [text for li in element.iter("li") if not _is_link_only(li) and (text := _text(li))]
+        items = [text for li in element.iter("li") if (text := _text(li)) and not _is_link_only(li, text)]
         return {"type": "list", "text": "\n".join(items), "items": items} if items else None
-    if tag == "p" and _is_link_only(element):
-        return None  # an inline related-story link, e.g. "(<a>What we know so far</a>)"
     text = _text(element)
     if not text:
         return None
+    if tag == "p" and _is_link_only(element, text):
+        return None  # an inline related-story link, e.g. "(<a>What we know so far</a>)"
     if tag in _HEADINGS:
         return {"type": "heading", "text": text}
     if tag == "blockquote":
@@ -173,12 +172,13 @@ def _classify(element: Element, tag: str) -> Block | None:
     return {"type": "paragraph", "text": text}
 
 
-def _is_link_only(element: Element) -> bool:
+def _is_link_only(element: Element, text: str) -> bool:
+    """Whether the element's ``text`` is one link's text and nothing else worded."""
     links = list(element.iter("a"))
     if len(links) != 1:
         return False
     inside = _text(links[0])
-    return bool(inside) and not _HAS_WORD.search(_text(element).replace(inside, "", 1))
+    return bool(inside) and not _HAS_WORD.search(text.replace(inside, "", 1))
 
 
 def _text(node: Element | str) -> str:
