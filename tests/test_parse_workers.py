@@ -9,9 +9,10 @@ from typing import TypeVar
 
 import pytest
 
+from crawler import parse_workers
 from crawler.errors import NotAnArticleError
 from crawler.fixtures import Fixture, discover
-from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError
+from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_processes
 from crawler.record import Record
 from tests.conftest import FIXTURES
 
@@ -92,3 +93,24 @@ def test_in_process_parsing_gives_the_same_records() -> None:
 def test_a_negative_process_count_is_refused() -> None:
     with pytest.raises(ValueError, match="PARSE_PROCESSES must be 0 or more, not -1"):
         PageParser(-1)
+
+
+@pytest.mark.parametrize(("setting", "processes"), [("0", 0), (2, 2), ("3", 3)])
+def test_a_number_of_parse_processes_is_taken_as_given(setting: str | int, processes: int) -> None:
+    assert parse_processes(setting) == processes
+
+
+def test_auto_parse_processes_is_one_worker_when_there_is_a_second_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 2)
+    assert parse_processes("auto") == 1
+    monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 1)
+    assert parse_processes(" Auto ") == 0
+
+
+@pytest.mark.parametrize("setting", ["some", "1.5", "-2"])
+def test_a_bad_parse_processes_setting_is_refused_with_its_value(setting: str) -> None:
+    with pytest.raises(ValueError, match="PARSE_PROCESSES") as raised:
+        parse_processes(setting)
+    assert setting in str(raised.value)

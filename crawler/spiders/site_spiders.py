@@ -23,7 +23,7 @@ from crawler.discovery import parse_listing
 from crawler.errors import CrawlerError
 from crawler.extract.urls import clean_url
 from crawler.outcomes import STATS_PREFIX, download_outcome, log_words
-from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError
+from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_processes
 from crawler.site import Site, Source
 from crawler.sites import all_sites
 from crawler.window import DateWindow
@@ -218,7 +218,7 @@ def _parse_processes(crawler: Crawler) -> int:
     """PARSE_PROCESSES; 0 without the asyncio reactor the workers report to."""
     if not is_asyncio_reactor_installed():
         return 0
-    return crawler.settings.getint("PARSE_PROCESSES")
+    return parse_processes(crawler.settings.get("PARSE_PROCESSES"))
 
 
 def spider_for(site: Site) -> type[SiteSpider]:
