@@ -50,7 +50,7 @@ def parse_generic(page: Page) -> Record:
 
 def _check_page(page: Page) -> None:
     """Refuse an empty, binary or truncated page before any parser reads it."""
-    if not page.html or page.html.isspace():  # not strip(): that copies the page (5 ms for 3 MB)
+    if page.is_blank():
         raise EmptyPageError(page.url)
     check_page(page)
 

@@ -50,7 +50,10 @@ class Site:
 
     def claims(self, url: str) -> bool:
         """Whether the URL belongs to this site (its domains and their subdomains)."""
-        host = domain_of(url)
+        return self.claims_host(domain_of(url))
+
+    def claims_host(self, host: str) -> bool:
+        """Whether a host (as ``domain_of`` gives it) is one of the site's domains or under one."""
         return any(host == domain or host.endswith("." + domain) for domain in self.domains)
 
     def is_article_url(self, url: str) -> bool:

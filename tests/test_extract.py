@@ -136,6 +136,38 @@ def test_page_flattens_json_ld_graphs_and_skips_broken_blocks() -> None:
     assert page.meta("missing") is None
 
 
+_PARAGRAPH = "Un café — s\u2019il vous plaît"  # an em dash and a curly quote: Windows-1252 bytes 0x97, 0x92
+_CAFE = f"<html><head><title>Café</title></head><body><p>{_PARAGRAPH}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        Page.from_bytes(_CAFE.encode("utf-8"), "https://example.com/a"),  # kept as bytes
+        Page(_CAFE, "https://example.com/a"),  # made from text
+        Page.from_bytes(_CAFE.encode("utf-16"), "https://example.com/a"),  # decoded at once
+    ],
+    ids=["utf8-bytes", "text", "utf16-bytes"],
+)
+def test_a_page_reads_the_same_whether_kept_as_bytes_or_text(page: Page) -> None:
+    assert page.contains("café — s\u2019il") and not page.contains("tea")
+    assert not page.is_blank()
+    assert page.start(14) == "<html><head><t"
+    assert page.end(7) == "</html>"
+    assert page.css_text("p") == _PARAGRAPH
+    assert page.html == _CAFE
+
+
+def test_bytes_labelled_utf8_that_are_not_are_read_as_windows_1252() -> None:
+    body = _CAFE.encode("cp1252")
+    tree_first = Page.from_bytes(body, "https://example.com/a", "text/html; charset=utf-8")
+    assert tree_first.css_text("p") == _PARAGRAPH  # lxml reports the bad bytes
+    assert tree_first.html == _CAFE and tree_first.raw is None
+    text_first = Page.from_bytes(body, "https://example.com/a", "text/html; charset=utf-8")
+    assert text_first.html == _CAFE
+    assert text_first.css_text("title") == "Café"
+
+
 def test_date_window_bounds() -> None:
     from crawler.errors import CrawlerError
     from crawler.window import DateWindow, parse_moment

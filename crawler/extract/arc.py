@@ -24,7 +24,7 @@ def global_content(page: Page) -> JsonObject:
 
 
 def _read_global_content(page: Page) -> JsonObject:
-    return json_after(page.html, _GLOBAL_CONTENT) if "Fusion.globalContent" in page.html else {}
+    return json_after(page.html, _GLOBAL_CONTENT) if page.contains("Fusion.globalContent") else {}
 
 
 def dig(data: Any, *path: str | int) -> Any:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
-__all__ = ["Decoded", "decode_html", "repair_mojibake", "text_problem"]
+__all__ = ["Decoded", "decode_cp1252", "decode_html", "reads_as_utf8", "repair_mojibake", "text_problem"]
 
 _UTF8 = frozenset({"utf-8", "utf8"})
 _WESTERN = frozenset({"cp1252", "windows-1252", "latin-1", "latin1", "iso-8859-1", "iso8859-1", "ascii"})
@@ -63,6 +63,14 @@ def decode_html(body: bytes, content_type: str | None) -> Decoded:
     return Decoded(repaired, encoding, as_sent=repaired is html)
 
 
+def reads_as_utf8(body: bytes, content_type: str | None) -> bool:
+    """Whether a page's bytes can be read as they are: labelled UTF-8 or not at all, no BOM, no mojibake.
+
+    Whether they really are UTF-8 shows when they are parsed or decoded (crawler/extract/page.py).
+    """
+    return _label(body, content_type) in _UTF8 and not _may_hold_mojibake(body)
+
+
 def _label(body: bytes, content_type: str | None) -> str | None:
     """The encoding ``html_to_unicode`` would choose, found without decoding; None for a BOM."""
     if read_bom(body)[0] is not None:
@@ -79,7 +87,7 @@ def _decode_utf8(body: bytes, label: str) -> Decoded:
     try:
         html = body.decode("utf-8")
     except UnicodeDecodeError:
-        return Decoded(_from_cp1252(body), "cp1252", as_sent=False)
+        return Decoded(decode_cp1252(body), "cp1252", as_sent=False)
     repaired = repair_mojibake(html, utf8_body=body)
     return Decoded(repaired, label, as_sent=repaired is html)
 
@@ -92,13 +100,15 @@ def repair_mojibake(text: str, utf8_body: bytes | None = None) -> str:
     where ``utf8_body`` (the UTF-8 bytes ``text`` was decoded from) holds a lead character
     followed by a continuation character, else where ``text`` holds a lead character at all.
     """
-    if utf8_body is not None:
-        maybe = b"\xc3" in utf8_body and _MOJIBAKE_UTF8.search(utf8_body) is not None
-    else:
-        maybe = any(lead in text for lead in _LEADS)
+    maybe = _may_hold_mojibake(utf8_body) if utf8_body is not None else any(lead in text for lead in _LEADS)
     if not maybe or not _MOJIBAKE.search(text):
         return text
     return _MOJIBAKE.sub(_unmangle, text)
+
+
+def _may_hold_mojibake(utf8_body: bytes) -> bool:
+    """Whether UTF-8 bytes hold a lead character followed by a continuation character."""
+    return b"\xc3" in utf8_body and _MOJIBAKE_UTF8.search(utf8_body) is not None
 
 
 def text_problem(text: str) -> str | None:
@@ -127,7 +137,8 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-def _from_cp1252(body: bytes) -> str:
+def decode_cp1252(body: bytes) -> str:
+    """Bytes read as Windows-1252, what a page that is not the UTF-8 it claims usually is."""
     # The five bytes Windows-1252 leaves undefined decode to the C1 controls, as in browsers.
     return body.decode("cp1252", errors=_C1_CONTROLS)
 

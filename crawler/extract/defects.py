@@ -34,11 +34,10 @@ _NOT_FOUND = re.compile(
 
 def check_page(page: Page) -> None:
     """Raise NotHtmlError, BrokenPageError or NotAnArticleError for a page no parser should read."""
-    head = page.html[:_HEAD]
-    binary = _binary_kind(head)
+    binary = _binary_kind(page.start(_HEAD))
     if binary:
         raise NotHtmlError(page.url, f"{binary}, not an HTML page")
-    if not _ends_whole(page.html):
+    if not _ends_whole(page.end(_TAIL)):
         raise BrokenPageError(page.url, "truncated", "the page ends before </body> or </html>")
     if not page.article_json_ld and _says_not_found(page):
         raise NotAnArticleError(page.url, "a 'page not found' page served as 200 (soft 404)")
@@ -62,15 +61,15 @@ def _binary_kind(head: str) -> str | None:
     return None
 
 
-def _ends_whole(html: str) -> bool:
-    """Whether the page's last 64 KB close its <body> or <html>.
+def _ends_whole(tail: str) -> bool:
+    """Whether the page's end closes its <body> or <html>.
 
     Each ``</`` is tried from the end backwards, and a whole page's closing tag is among the
     last few: a forward regex scan of the last part stops at every one (ten times the cost).
     """
-    start, end = max(0, len(html) - _TAIL), len(html)
-    while (at := html.rfind("</", start, end)) != -1:
-        if _CLOSING.match(html, at):
+    end = len(tail)
+    while (at := tail.rfind("</", 0, end)) != -1:
+        if _CLOSING.match(tail, at):
             return True
         end = at
     return False

@@ -30,4 +30,4 @@ def page_props(page: Page) -> JsonObject:
 
 
 def _read_next_data(page: Page) -> JsonObject:
-    return json_after(page.html, _NEXT_DATA) if "__NEXT_DATA__" in page.html else {}
+    return json_after(page.html, _NEXT_DATA) if page.contains("__NEXT_DATA__") else {}

@@ -176,7 +176,7 @@ class PostmediaStoryV2(PostmediaParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return "story-v2-content-element-inline" in page.html
+        return page.contains("story-v2-content-element-inline")
 
 
 class PostmediaContentGroup(PostmediaParser):
@@ -187,4 +187,4 @@ class PostmediaContentGroup(PostmediaParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return "article-content__content-group" in page.html
+        return page.contains("article-content__content-group")

@@ -18,7 +18,9 @@ __all__ = ["json_after", "window_state"]
 def window_state(page: Page, name: str) -> JsonObject:
     """The object assigned to ``window.<name>``, or an empty dict (computed once per page)."""
     marker = re.compile(rf"window\.{re.escape(name)}\s*=\s*")
-    return page.derived(f"window.{name}", lambda p: json_after(p.html, marker))
+    return page.derived(
+        f"window.{name}", lambda p: json_after(p.html, marker) if p.contains(f"window.{name}") else {}
+    )
 
 
 def json_after(html: str, marker: re.Pattern[str]) -> JsonObject:

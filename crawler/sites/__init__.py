@@ -10,6 +10,7 @@ import pkgutil
 from functools import cache
 
 from crawler.errors import UnknownSiteError
+from crawler.extract.urls import domain_of
 from crawler.site import Site
 
 __all__ = ["all_sites", "get_site", "site_for_url"]
@@ -40,7 +41,8 @@ def get_site(site_id: str) -> Site:
 
 def site_for_url(url: str) -> Site:
     """The site whose domain the URL is on."""
+    host = domain_of(url)
     for site in all_sites():
-        if site.claims(url):
+        if site.claims_host(host):
             return site
     raise UnknownSiteError(url)

@@ -45,7 +45,7 @@ class Brightspot2023(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.meta("brightspot.contentid")) or "RichTextStoryBody" in page.html
+        return bool(page.meta("brightspot.contentid")) or page.contains("RichTextStoryBody")
 
     def not_an_article(self) -> str | None:
         kind = self.page.selector.root.get("data-named-page-type")
@@ -93,7 +93,7 @@ class Titanium2018(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return "titanium-state" in page.html
+        return page.contains("titanium-state")
 
     @cached_property
     def story(self) -> JsonObject:
@@ -141,7 +141,7 @@ class Hosted2019(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return "ap-story-headline" in page.html
+        return page.contains("ap-story-headline")
 
     def not_an_article(self) -> str | None:
         return _non_article_json_ld(self.page)

@@ -158,7 +158,7 @@ class Webcore2020(_BbcParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return 'data-component="text-block"' in page.html
+        return page.contains('data-component="text-block"')
 
     def headline(self) -> str | None:
         # JSON-LD holds the SEO headline ("... - fixtures, results & scorecards"); the h1 is the display one.
@@ -200,7 +200,7 @@ class StoryBody2015(_BbcParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return "story-body__inner" in page.html
+        return page.contains("story-body__inner")
 
     def headline(self) -> str | None:
         # JSON-LD and og:title carry a shorter SEO headline; the h1 is what readers saw.

@@ -90,7 +90,7 @@ class DotcomRendering2021(_GuardianParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return '"isDotcomRendering":true' in page.html or "article-body-commercial-selector" in page.html
+        return page.contains('"isDotcomRendering":true') or page.contains("article-body-commercial-selector")
 
     def authors(self) -> list[Author]:
         return self._with_agencies(super().authors())
@@ -114,7 +114,7 @@ class Frontend2014(_GuardianParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return "content__article-body" in page.html
+        return page.contains("content__article-body")
 
     def headline(self) -> str | None:
         # og:title carries a suffix (" | Editorial"); the h1 is the display headline.

@@ -55,7 +55,7 @@ class Blox2023(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return "tncms" in page.html and bool(page.selector.css("#article-body"))
+        return page.contains("tncms") and bool(page.selector.css("#article-body"))
 
     def not_an_article(self) -> str | None:
         return _not_an_article(self.page)
