@@ -262,7 +262,11 @@ class Page:
         node = self.selector.css(query)
         if not node:
             return None
-        return collapse_whitespace(" ".join(node[0].css("::text").getall())) or None
+        root = node[0].root
+        if isinstance(root, str):  # a query for an attribute or text
+            return collapse_whitespace(root) or None
+        # itertext() yields what "::text" selects, without a selector made for each text node.
+        return collapse_whitespace(" ".join(root.itertext())) or None
 
     def css_attr(self, query: str, name: str) -> str | None:
         """An attribute of the first element matching a CSS query."""

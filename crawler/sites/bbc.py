@@ -42,6 +42,15 @@ _NOT_ARTICLE_PATH = re.compile(r"/(?P<kind>live|av|videos|in-pictures)(?:/|-\d)"
 _FIGURE_LABEL = re.compile(r"^image (?:source|caption),\s*", re.IGNORECASE)
 
 
+def _blocks_in_article(*components: str) -> str:
+    """CSS for the article's blocks of these ``data-component`` kinds, in page order.
+
+    One :is() walks the page once; a list of selectors walks it once per selector.
+    """
+    kinds = ", ".join(f'[data-component="{name}"]' for name in components)
+    return f"article :is({kinds})"
+
+
 class _BbcParser(ArticleParser):
     """What every BBC template shares: JSON-LD metadata, publisher credits, refusals, promos."""
 
@@ -70,10 +79,7 @@ class Bbcx2023(_BbcParser):
     """bbc.com's Next.js template (2023 onward): metadata from JSON-LD and the page model."""
 
     version = "2023-bbcx"
-    body_css = ", ".join(
-        f'article [data-component="{name}"]'
-        for name in ("text-block", "subheadline-block", "crosshead-block", "quote-block")
-    )
+    body_css = _blocks_in_article("text-block", "subheadline-block", "crosshead-block", "quote-block")
 
     @classmethod
     def matches(cls, page: Page) -> bool:
@@ -144,16 +150,13 @@ class Webcore2020(_BbcParser):
     """The webcore template (2020 onward; BBC Sport, and bbc.co.uk news before bbcx)."""
 
     version = "2020-webcore"
-    body_css = ", ".join(
-        f'article [data-component="{name}"]'
-        for name in (
-            "text-block",
-            "subheadline-block",
-            "crosshead-block",
-            "unordered-list-block",
-            "ordered-list-block",
-            "quote-block",
-        )
+    body_css = _blocks_in_article(
+        "text-block",
+        "subheadline-block",
+        "crosshead-block",
+        "unordered-list-block",
+        "ordered-list-block",
+        "quote-block",
     )
 
     @classmethod

@@ -28,6 +28,11 @@ _BYLINE_LABEL = re.compile(r"^\s*(?:analysis|opinion|review|interview|story)\s+(
 _OUTLET = re.compile(r"^CNN\b")
 
 
+#: The zones template's paragraphs are ``p`` or ``div``: naming both tags lets each walk of
+#: the page test only those elements (a tagless class test costs 2.5x on a 1 MB page).
+_ZONE_PARAGRAPHS = "p.zn-body__paragraph, div.zn-body__paragraph"
+
+
 class Stellar2022(ArticleParser):
     """The component CMS template (2022 onward)."""
 
@@ -96,7 +101,7 @@ class Zones2015(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.selector.css(".zn-body__paragraph"))
+        return bool(page.selector.css(_ZONE_PARAGRAPHS))
 
     def headline(self) -> str | None:
         return self.page.css_text("h1.pg-headline") or super().headline()
@@ -115,7 +120,7 @@ class Zones2015(ArticleParser):
         return [k for k in split_keywords(text, ",") if k != seo_headline] if text else []
 
     def body(self) -> list[Block]:
-        paragraphs = self.page.selector.css(".zn-body__paragraph")
+        paragraphs = self.page.selector.css(_ZONE_PARAGRAPHS)
         return extract_blocks(
             _paragraphs_with_dateline(p.root for p in paragraphs), self.drop, self.boilerplate
         )
