@@ -78,7 +78,7 @@ def trafilatura_extract(url: str, html: bytes) -> object:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5, help="runs per page and contender; the best counts")
+    parser.add_argument("--rounds", type=int, default=10, help="runs per page and contender; the best counts")
     arguments = parser.parse_args()
     pages = load_pages()
     size = sum(len(html) for _, html in pages) / len(pages) / 1024

@@ -74,6 +74,13 @@ class PageSelector(Selector):
 
 
 _PARSERS = threading.local()
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+_INVALID_ENCODING = etree.ErrorTypes.ERR_INVALID_ENCODING
 
 
 def _parse_utf8(body: bytes, url: str) -> Any:
@@ -98,17 +105,6 @@ def _parse_utf8(body: bytes, url: str) -> Any:
     if any(error.type == _INVALID_ENCODING for error in parser.error_log):
         return None  # not UTF-8 after all: the page is decoded and parsed as text
     return root
-
-
-_INVALID_ENCODING = etree.ErrorTypes.ERR_INVALID_ENCODING
-
-
-_HTML_CLASSES = etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement,
-    comment=lxml.html.HtmlComment,
-    pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity,
-)
 
 
 class Page:
