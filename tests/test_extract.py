@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import lxml.html
 import pytest
 
-from crawler.extract.blocks import blocks_from_html
+from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.images import split_caption_credit
-from crawler.extract.page import Page
+from crawler.extract.page import Page, css_to_xpath
 from crawler.extract.urls import clean_url, url_id
 
 
@@ -106,6 +107,37 @@ def test_blocks_keep_article_text_and_drop_boilerplate() -> None:
     ]
 
 
+_DROP_CASES = [
+    "div.ad",
+    ".promo",
+    "#gate",
+    "[data-ad]",
+    '[class*="ad-slot"]',
+    '[data-kind="Promo"]',
+    "[data-kind!=story]",
+    "div.box > p",
+    "aside",
+    ":not(p)",
+    "p.note:last-child",
+]
+
+
+@pytest.mark.parametrize("selector", _DROP_CASES)
+def test_drop_selectors_find_exactly_what_their_xpath_selects(selector: str) -> None:
+    # The dropper tests only nodes with a class, id or attribute a selector needs: never fewer.
+    fragment = lxml.html.fragment_fromstring(
+        '<div class="box promo-x"><p id="gate-2">a</p><p class="note">b</p></div>'
+        '<div class="ad big"><p data-ad="1">c</p></div><aside data-kind="Promo">d</aside>'
+        '<p class="x ad-slot-top" data-kind="story">e</p><p class="promo">f</p><p id="gate">g</p>',
+        create_parent="crawler-fragment",
+    )
+    tree = fragment.getroottree()
+    expected = {tree.getpath(node) for node in fragment.xpath(css_to_xpath(selector))}
+    found = {tree.getpath(node) for node in _dropper((selector,)).doomed(fragment)}
+    assert expected, "each case selects something"
+    assert found == expected
+
+
 def test_caption_credit_split() -> None:
     assert split_caption_credit(
         "Gov. Cox signs bills on Thursday. (Trent Nelson/The Salt Lake Tribune via AP)"
@@ -155,6 +187,9 @@ def test_a_page_reads_the_same_whether_kept_as_bytes_or_text(page: Page) -> None
     assert page.start(14) == "<html><head><t"
     assert page.end(7) == "</html>"
     assert page.css_text("p") == _PARAGRAPH
+    assert page.nodes("title::text") == page.selector.css("title::text").getall() == ["Café"]
+    assert [node.tag for node in page.nodes("head > *, p")] == ["title", "p"]
+    assert page.css_attr("html", "lang") is None and page.css_text("h2") is None
     assert page.html == _CAFE
 
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar, overload
 
 import lxml.html
@@ -64,6 +64,11 @@ def css_to_xpath(query: str) -> str:
     """The XPath of a CSS query, as page selectors run it (translations are cached)."""
     xpath: str = _TRANSLATOR.css_to_xpath(query)
     return xpath
+
+
+@lru_cache(maxsize=1024)
+def _compiled(query: str) -> etree.XPath:
+    return etree.XPath(css_to_xpath(query), smart_strings=False)
 
 
 class PageSelector(Selector):
@@ -253,20 +258,29 @@ class Page:
         """The href of <link rel="canonical">, if any."""
         return self._head.canonical
 
+    def nodes(self, query: str) -> list[Any]:
+        """The lxml elements (or strings, for ``::text`` and ``::attr()``) a CSS query selects.
+
+        What ``selector.css(query)`` finds, without a parsel selector made for each result: the
+        parsers' hottest queries (the body's elements, a headline) need only the elements.
+        """
+        found: list[Any] = _compiled(query)(self.selector.root)
+        return found
+
     def css_text(self, query: str) -> str | None:
         """The whitespace-collapsed text of the first element matching a CSS query."""
-        node = self.selector.css(query)
-        if not node:
+        found = self.nodes(query)
+        if not found:
             return None
-        root = node[0].root
-        if isinstance(root, str):  # a query for an attribute or text
-            return collapse_whitespace(root) or None
+        if isinstance(found[0], str):  # a query for an attribute or text
+            return collapse_whitespace(found[0]) or None
         # itertext() yields what "::text" selects, without a selector made for each text node.
-        return collapse_whitespace(" ".join(root.itertext())) or None
+        return collapse_whitespace(" ".join(found[0].itertext())) or None
 
     def css_attr(self, query: str, name: str) -> str | None:
         """An attribute of the first element matching a CSS query."""
-        value = attribute(self.selector.css(query), name)
+        found = self.nodes(query)
+        value = found[0].get(name) if found and not isinstance(found[0], str) else None
         return value.strip() if value and value.strip() else None
 
 

@@ -123,9 +123,7 @@ class ArticleParser:
 
     def body(self) -> list[Block]:
         """The article's blocks: the elements ``body_css`` selects, cleaned."""
-        return extract_blocks(
-            (node.root for node in self.page.selector.css(self.body_css)), self.drop, self.boilerplate
-        )
+        return extract_blocks(self.page.nodes(self.body_css), self.drop, self.boilerplate)
 
     def main_image(self) -> Image | None:
         """The lead image: JSON-LD, then og:image."""

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from crawler.extract.blocks import Block, Element, extract_blocks
@@ -120,10 +120,8 @@ class Zones2015(ArticleParser):
         return [k for k in split_keywords(text, ",") if k != seo_headline] if text else []
 
     def body(self) -> list[Block]:
-        paragraphs = self.page.selector.css(_ZONE_PARAGRAPHS)
-        return extract_blocks(
-            _paragraphs_with_dateline(p.root for p in paragraphs), self.drop, self.boilerplate
-        )
+        paragraphs = self.page.nodes(_ZONE_PARAGRAPHS)
+        return extract_blocks(_paragraphs_with_dateline(paragraphs), self.drop, self.boilerplate)
 
 
 def _with_dateline(container: Element, dateline_class: str) -> Iterator[Element | str]:
@@ -135,7 +133,7 @@ def _with_dateline(container: Element, dateline_class: str) -> Iterator[Element 
             yield child
 
 
-def _paragraphs_with_dateline(paragraphs: Iterator[Element]) -> Iterator[Element | str]:
+def _paragraphs_with_dateline(paragraphs: Iterable[Element]) -> Iterator[Element | str]:
     """Each paragraph, preceded by its dateline cite ("Hong Kong (CNN Business)") as loose text."""
     for paragraph in paragraphs:
         for cite in paragraph.iter("cite"):

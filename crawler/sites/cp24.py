@@ -40,7 +40,7 @@ class Polopoly(Polopoly2019):
         return html.unescape(found) if found else None
 
     def body(self) -> list[Block]:
-        nodes = (node.root for node in self.page.selector.css(self.body_css))
+        nodes = self.page.nodes(self.body_css)
         return _join_split_paragraphs(extract_blocks(nodes, (*self.drop, *_AD_BOXES), self.boilerplate))
 
 
