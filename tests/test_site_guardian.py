@@ -8,8 +8,9 @@ import pytest
 
 from crawler import parse_page
 from crawler.errors import NotAnArticleError
+from crawler.fixtures import discover
 from crawler.sites import get_site
-from tests.conftest import shared_path
+from tests.conftest import FIXTURES, shared_path
 
 LIVE_URL = (
     "https://www.theguardian.com/world/live/2023/may/15/russia-ukraine-war-latest-g7-reportedly-set-to-"
@@ -59,3 +60,13 @@ def test_article_url_pattern() -> None:
     assert not site.is_article_url(LIVE_URL)
     assert not site.is_article_url("https://www.theguardian.com/world/video/2024/may/20/some-clip")
     assert not site.is_article_url("https://www.theguardian.com/world")
+
+
+def test_an_agency_in_the_2014_templates_meta_byline_is_credited() -> None:
+    # That template's byline is one of two selectors; the text of either is read, never its markup.
+    case = next(case for case in discover(FIXTURES, "guardian") if "frontend" in case.path.name)
+    html = (case.path / "page.html").read_text(encoding="utf-8")
+    byline_end = "</span></a></span> Wildlife correspondent</p>"
+    assert 'data-component="meta-byline"' in html and byline_end in html
+    record = parse_page(html.replace(byline_end, "</span></a></span> and Reuters</p>"), case.meta()["url"])
+    assert [person["name"] for person in record["authors"]] == ["Rosa Linden", "Reuters"]

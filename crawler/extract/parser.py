@@ -110,7 +110,7 @@ class ArticleParser:
     def language(self) -> str | None:
         """The ISO 639-1 code of the page's language."""
         candidates = (
-            self.page.selector.xpath("/html/@lang").get(),
+            self.page.selector.root.get("lang"),  # the root is <html>
             _text(self.page.article_json_ld.get("inLanguage")),
             self.page.meta("og:locale"),
             self.site.language,

@@ -179,7 +179,7 @@ class Webcore2020(_BbcParser):
     def keywords(self) -> list[str]:
         return unique(
             collapse_whitespace(t)
-            for t in self.page.selector.css('article [data-component="topic-list"] li a::text').getall()
+            for t in self.page.nodes('article [data-component="topic-list"] li a::text')
         )
 
     def main_image(self) -> Image | None:
@@ -210,7 +210,7 @@ class StoryBody2015(_BbcParser):
         return self.page.css_text("h1.story-body__h1") or super().headline()
 
     def authors(self) -> list[Author]:
-        lines = self.page.selector.css("div.story-body .byline__name ::text").getall()
+        lines = self.page.nodes("div.story-body .byline__name ::text")
         people = _people(author(name) for line in lines for name in split_byline(line))
         return people or super().authors()
 

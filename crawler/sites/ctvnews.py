@@ -130,7 +130,7 @@ class Polopoly2019(ArticleParser):
         return merge_authors(linked, (author(name) for name in split_byline(bare)), super().authors())
 
     def date_modified(self) -> str | None:
-        for stamp in self.page.selector.css("div.s-data span.date::text").getall():
+        for stamp in self.page.nodes("div.s-data span.date::text"):
             if "updated" in stamp.lower():
                 return parse_date(stamp)
         return super().date_modified()

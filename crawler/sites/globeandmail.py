@@ -63,7 +63,7 @@ class Arc(ArticleParser):
         return dig(self.story, "subheadlines", "basic") or super().description()
 
     def authors(self) -> list[Author]:
-        credit_lines = self.page.selector.css("div.c-article-meta__creditlines .c-creditline ::text").getall()
+        credit_lines = self.page.nodes("div.c-article-meta__creditlines .c-creditline ::text")
         agencies = [author(name) for line in credit_lines for name in split_byline(line)]
         return merge_authors(super().authors(), agencies)
 
@@ -73,7 +73,7 @@ class Arc(ArticleParser):
     def keywords(self) -> list[str]:
         return unique(
             collapse_whitespace(t)
-            for t in self.page.selector.css('a.c-topic-link[href*="/topics/"] ::text').getall()
+            for t in self.page.nodes('a.c-topic-link[href*="/topics/"] ::text')
         )
 
     def main_image(self) -> Image | None:

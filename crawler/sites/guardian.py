@@ -69,7 +69,7 @@ class _GuardianParser(ArticleParser):
 
     def _with_agencies(self, people: Iterable[Author]) -> list[Author]:
         """The byline's people (without "Guardian staff"-style credits), then its agencies."""
-        byline = " ".join(self.page.selector.css(f"{self.byline_css} ::text").getall())
+        byline = " ".join(self.page.nodes(f":is({self.byline_css}) ::text"))
         agencies = [
             author(name) for part in split_byline(byline) if _AGENCY.match(name := _PLACE.sub("", part))
         ]
