@@ -195,7 +195,8 @@ class Page:
     def end(self, size: int) -> str:
         """About the last ``size`` characters of the page, without decoding the rest."""
         if self._html is None and self.raw is not None:
-            return self.raw[-size:].decode("utf-8", "replace").removeprefix("\ufffd")
+            # A cut character leaves up to three continuation bytes, each read as U+FFFD.
+            return self.raw[-size:].decode("utf-8", "replace").lstrip("\ufffd")
         return self.html[-size:]
 
     def derived(self, key: str, compute: Callable[[Page], T]) -> T:

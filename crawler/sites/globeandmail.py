@@ -72,8 +72,7 @@ class Arc(ArticleParser):
 
     def keywords(self) -> list[str]:
         return unique(
-            collapse_whitespace(t)
-            for t in self.page.nodes('a.c-topic-link[href*="/topics/"] ::text')
+            collapse_whitespace(t) for t in self.page.nodes('a.c-topic-link[href*="/topics/"] ::text')
         )
 
     def main_image(self) -> Image | None:
