@@ -86,14 +86,13 @@ def _usable_cpus() -> int:
 class PageParser:
     """Parses fetched pages in ``processes`` worker processes, or in this process when 0.
 
+    ``processes`` is a ``PARSE_PROCESSES`` value: a count, or "auto" (see parse_processes).
     Workers start on the first page, inside the running event loop, and are replaced when
     one dies (its pages fail with ParserCrashedError).
     """
 
-    def __init__(self, processes: int) -> None:
-        if processes < 0:
-            raise ValueError(f"PARSE_PROCESSES must be 0 or more, not {processes}")
-        self.processes = processes
+    def __init__(self, processes: int | str) -> None:
+        self.processes = parse_processes(processes)
         self._workers: list[_Worker] = []
         self._starting = asyncio.Lock()
 

@@ -52,6 +52,16 @@ class _RedisStore:
             if self.on_lost is not None:
                 self.on_lost(error)
 
+    def _hget(self, key: str, field: str) -> Any:
+        """A hash field's value; None when it is absent, and when Redis is gone."""
+        if self.lost is not None:
+            return None
+        try:
+            return self.client.hget(key, field)
+        except redis.RedisError as error:
+            self._failed(error)
+            return None
+
 
 class RedisCrawlState(_RedisStore, BufferedRows):
     """The crawl state in one Redis hash (URL to row), with CrawlState's interface and batching.
@@ -78,13 +88,9 @@ class RedisCrawlState(_RedisStore, BufferedRows):
     def get(self, url: str) -> ArticleState | None:
         """What the state holds for a URL, or None (also when Redis is gone: fetch it again)."""
         pending = self._pending.get(url)
-        if pending is not None or self.lost is not None:
+        if pending is not None:
             return pending
-        try:
-            row = self.client.hget(self.key, url)
-        except redis.RedisError as error:
-            self._failed(error)
-            return None
+        row = self._hget(self.key, url)
         return ArticleState._of(tuple(json.loads(row))) if row else None
 
     def commit(self) -> None:
@@ -139,13 +145,7 @@ class SharedArticles(_RedisStore):
 
     def latest(self, article_id: str) -> tuple[int, str, str | None] | None:
         """(revision, contentHash, dateModified) of the article's newest stored record, or None."""
-        if self.lost is not None:
-            return None
-        try:
-            value = self.client.hget(self.latest_key, article_id)
-        except redis.RedisError as error:
-            self._failed(error)
-            return None
+        value = self._hget(self.latest_key, article_id)
         if value is None:
             return None
         revision, content_hash, date_modified = json.loads(value)

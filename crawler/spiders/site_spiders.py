@@ -23,7 +23,7 @@ from crawler.discovery import parse_listing
 from crawler.errors import CrawlerError
 from crawler.extract.urls import clean_url
 from crawler.outcomes import STATS_PREFIX, download_outcome, log_words
-from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_processes
+from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError
 from crawler.site import Site, Source
 from crawler.sites import all_sites
 from crawler.window import DateWindow
@@ -214,11 +214,12 @@ class SiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value(key)
 
 
-def _parse_processes(crawler: Crawler) -> int:
-    """PARSE_PROCESSES; 0 without the asyncio reactor the workers report to."""
+def _parse_processes(crawler: Crawler) -> int | str:
+    """PARSE_PROCESSES as set; 0 without the asyncio reactor the workers report to."""
     if not is_asyncio_reactor_installed():
         return 0
-    return parse_processes(crawler.settings.get("PARSE_PROCESSES"))
+    setting: int | str = crawler.settings.get("PARSE_PROCESSES")
+    return setting
 
 
 def spider_for(site: Site) -> type[SiteSpider]:
