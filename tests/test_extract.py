@@ -9,6 +9,7 @@ import pytest
 
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
+from crawler.extract.charset import reads_as_utf8
 from crawler.extract.dates import parse_date
 from crawler.extract.images import split_caption_credit
 from crawler.extract.page import Page, css_to_xpath
@@ -201,6 +202,16 @@ def test_bytes_labelled_utf8_that_are_not_are_read_as_windows_1252() -> None:
     text_first = Page.from_bytes(body, "https://example.com/a", "text/html; charset=utf-8")
     assert text_first.html == _CAFE
     assert text_first.css_text("title") == "Café"
+
+
+@pytest.mark.parametrize("accents", [0, 5, 31, 32, 33, 200])
+def test_mojibake_is_found_after_any_number_of_accented_letters(accents: int) -> None:
+    words = "é " * accents
+    clean = f"<p>{words}Café</p>".encode()
+    mangled = f"<p>{words}{'Café'.encode().decode('cp1252')}</p>".encode()  # "CafÃ©" after the accents
+    assert reads_as_utf8(clean, "text/html; charset=utf-8")
+    assert not reads_as_utf8(mangled, "text/html; charset=utf-8")
+    assert Page.from_bytes(mangled, "https://example.com/a").css_text("p") == f"{words}Café".strip()
 
 
 def test_date_window_bounds() -> None:

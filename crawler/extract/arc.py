@@ -24,7 +24,9 @@ def global_content(page: Page) -> JsonObject:
 
 
 def _read_global_content(page: Page) -> JsonObject:
-    return json_after(page.html, _GLOBAL_CONTENT) if page.contains("Fusion.globalContent") else {}
+    if not page.contains("Fusion.globalContent"):
+        return {}
+    return json_after(page.html, _GLOBAL_CONTENT, page.html.find("Fusion.globalContent"))
 
 
 def dig(data: Any, *path: str | int) -> Any:

