@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import lxml.html
@@ -12,7 +13,9 @@ from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import reads_as_utf8
 from crawler.extract.dates import parse_date
 from crawler.extract.images import split_caption_credit
+from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, css_to_xpath
+from crawler.extract.state import json_after, script_search_start, search_from
 from crawler.extract.urls import clean_url, url_id
 
 
@@ -212,6 +215,23 @@ def test_mojibake_is_found_after_any_number_of_accented_letters(accents: int) ->
     assert reads_as_utf8(clean, "text/html; charset=utf-8")
     assert not reads_as_utf8(mangled, "text/html; charset=utf-8")
     assert Page.from_bytes(mangled, "https://example.com/a").css_text("p") == f"{words}Café".strip()
+
+
+def test_embedded_state_is_found_after_an_earlier_mention_of_its_name() -> None:
+    mention = '<script>if (window.__NEXT_DATA__) { load("__NEXT_DATA__"); }</script>'
+    state = '<script id="__NEXT_DATA__" type="application/json">{"props": {"pageProps": {"a": 1}}}</script>'
+    page = Page(f"<html><head>{mention}{state}</head><body></body></html>", "https://example.com/a")
+    assert page_props(page) == {"a": 1}
+    assert script_search_start(page.html, "__NEXT_DATA__") == page.html.index(mention)
+    assert script_search_start(page.html, "__NUXT__") == -1
+    assert json_after(page.html, re.compile("__NUXT__="), -1) == {}
+
+
+def test_a_search_from_a_literal_finds_what_a_whole_search_finds() -> None:
+    pattern = re.compile(r"window\.state\s*=\s*(\d+)")
+    html = "window.state; window.stated = 1; window.state = 2; window.state = 3"
+    assert search_from(pattern, html, "window.state")[1] == pattern.search(html)[1] == "2"  # type: ignore[index]
+    assert search_from(pattern, "window.other = 1", "window.state") is None
 
 
 def test_date_window_bounds() -> None:

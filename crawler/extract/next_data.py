@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from crawler.extract.page import JsonObject, Page
-from crawler.extract.state import json_after
+from crawler.extract.state import json_after, script_search_start
 
 __all__ = ["next_data", "page_props"]
 
@@ -32,6 +32,4 @@ def page_props(page: Page) -> JsonObject:
 def _read_next_data(page: Page) -> JsonObject:
     if not page.contains("__NEXT_DATA__"):
         return {}
-    # A match is the script tag holding the id: it starts at the last "<script" before the id.
-    start = page.html.rfind("<script", 0, page.html.find("__NEXT_DATA__"))
-    return json_after(page.html, _NEXT_DATA, max(start, 0))
+    return json_after(page.html, _NEXT_DATA, script_search_start(page.html, "__NEXT_DATA__"))

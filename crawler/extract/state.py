@@ -12,7 +12,7 @@ import re
 
 from crawler.extract.page import JsonObject, Page
 
-__all__ = ["json_after", "window_state"]
+__all__ = ["json_after", "script_search_start", "search_from", "window_state"]
 
 
 def window_state(page: Page, name: str) -> JsonObject:
@@ -22,6 +22,24 @@ def window_state(page: Page, name: str) -> JsonObject:
     return page.derived(
         literal, lambda p: json_after(p.html, marker, p.html.find(literal)) if p.contains(literal) else {}
     )
+
+
+def search_from(pattern: re.Pattern[str], html: str, literal: str) -> re.Match[str] | None:
+    """The first match of a pattern whose every match starts with ``literal``.
+
+    ``str.find`` reaches the literal several times faster than the regex engine scans a page.
+    """
+    start = html.find(literal)
+    return pattern.search(html, start) if start >= 0 else None
+
+
+def script_search_start(html: str, literal: str) -> int:
+    """Where a search for the script tag holding ``literal`` (its id) can start; -1 when it is absent.
+
+    That is the last ``<script`` before the literal's first occurrence: no such tag starts earlier.
+    """
+    found = html.find(literal)
+    return -1 if found < 0 else max(html.rfind("<script", 0, found), 0)
 
 
 def json_after(html: str, marker: re.Pattern[str], start: int = 0) -> JsonObject:

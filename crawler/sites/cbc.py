@@ -22,6 +22,7 @@ from crawler.extract.dates import format_iso, parse_date
 from crawler.extract.images import Image, image, split_caption_credit
 from crawler.extract.page import Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser, unique
+from crawler.extract.state import search_from
 from crawler.site import Site, Source
 
 # The labels CBC puts above an embedded video, audio clip or related story ("WATCH | ...").
@@ -68,7 +69,7 @@ class Detail2022(ArticleParser):
         return bool(page.selector.css("h1.detailHeadline"))
 
     def not_an_article(self) -> str | None:
-        kind = _APP_TYPE.search(self.page.html)
+        kind = search_from(_APP_TYPE, self.page.html, 'class="appContainer')
         if kind and kind["kind"] != "story":
             return f"a CBC {kind['kind']} page, not a story"
         if "LiveBlogPosting" in str(self.page.article_json_ld.get("@type")):
@@ -151,7 +152,7 @@ def _posted(stamp: str) -> str | None:
 
 def _state_keywords(html: str) -> list[str]:
     """The tag names of the story in the app state; decoding only that object, not the whole state."""
-    state = _STATE.search(html)
+    state = search_from(_STATE, html, "window.__INITIAL_STATE__")
     found = _STATE_KEYWORDS.search(html, state.end()) if state else None
     if found is None:
         return []
