@@ -114,6 +114,12 @@ def test_a_truncated_page_fails_as_truncated(site: str, keep: float) -> None:
     assert raised.value.outcome == "failed/truncated"
 
 
+@pytest.mark.parametrize("trailer", [0, 3_000, 40_000])
+def test_a_whole_page_with_markup_after_its_closing_tags_is_whole(trailer: int) -> None:
+    body = _html(GLOBE).encode() + b"\n<script>var tracker = 1;</script>" + b" " * trailer
+    _assert_same_article(_parse(GLOBE, body, "text/html; charset=utf-8"), GLOBE)
+
+
 @pytest.mark.parametrize("body", [b"", b"   \n\t  ", b"\xef\xbb\xbf"])
 def test_an_empty_body_is_skipped_as_empty(body: bytes) -> None:
     with pytest.raises(EmptyPageError) as raised:

@@ -20,8 +20,10 @@ _HEAD = 4096
 _SIGNATURES = {"%PDF-": "a PDF document", "PK\x03\x04": "a ZIP archive", "GIF8": "a GIF image"}
 #: Control characters no HTML page holds (tab, newlines and form feed excepted).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
-#: The end of a whole page. Searched only in its last part: a page is cut at the end.
+#: The end of a whole page. Searched only in its last part: a page is cut at the end. The
+#: closing tags are nearly always in the last few hundred bytes, so those are read first.
 _TAIL = 65536
+_SHORT_TAIL = 2048
 _CLOSING = re.compile(r"</(?:html|body)\s*>", re.I)
 #: What sites title a missing page; read only on pages with no Article JSON-LD.
 _NOT_FOUND = re.compile(
@@ -37,7 +39,7 @@ def check_page(page: Page) -> None:
     binary = _binary_kind(page.start(_HEAD))
     if binary:
         raise NotHtmlError(page.url, f"{binary}, not an HTML page")
-    if not _ends_whole(page.end(_TAIL)):
+    if not _ends_whole(page.end(_SHORT_TAIL)) and not _ends_whole(page.end(_TAIL)):
         raise BrokenPageError(page.url, "truncated", "the page ends before </body> or </html>")
     if not page.article_json_ld and _says_not_found(page):
         raise NotAnArticleError(page.url, "a 'page not found' page served as 200 (soft 404)")
