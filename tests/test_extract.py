@@ -14,7 +14,7 @@ from crawler.extract.charset import reads_as_utf8
 from crawler.extract.dates import parse_date
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
-from crawler.extract.page import Page, css_to_xpath
+from crawler.extract.page import Page, css_to_xpath, html_fragments, new_element
 from crawler.extract.state import json_after, script_search_start, search_from
 from crawler.extract.urls import clean_url, url_id
 
@@ -232,6 +232,19 @@ def test_a_search_from_a_literal_finds_what_a_whole_search_finds() -> None:
     html = "window.state; window.stated = 1; window.state = 2; window.state = 3"
     assert search_from(pattern, html, "window.state")[1] == pattern.search(html)[1] == "2"  # type: ignore[index]
     assert search_from(pattern, "window.other = 1", "window.state") is None
+
+
+def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes() -> None:
+    fragment = 'Lead <p class="x">One <b>two</b></p><ul><li>three</li></ul> tail'
+    ours, theirs = html_fragments(fragment), lxml.html.fragments_fromstring(fragment)
+    assert [piece if isinstance(piece, str) else lxml.html.tostring(piece) for piece in ours] == [
+        piece if isinstance(piece, str) else lxml.html.tostring(piece) for piece in theirs
+    ]
+    wrapper = new_element("crawler-fragment")
+    wrapper.extend(ours[1:])
+    assert all(isinstance(element, lxml.html.HtmlElement) for element in wrapper.iter())
+    wrapper.find("p/b").drop_tree()  # an lxml.html method, as blocks.py uses
+    assert wrapper.findtext("p") == "One "
 
 
 def test_date_window_bounds() -> None:

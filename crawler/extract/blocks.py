@@ -19,10 +19,9 @@ from functools import cache
 from typing import Any, Literal, TypedDict
 
 import cssselect
-import lxml.html
 from lxml import etree
 
-from crawler.extract.page import collapse_whitespace, css_to_xpath
+from crawler.extract.page import collapse_whitespace, css_to_xpath, html_fragments, new_element
 
 BlockType = Literal["paragraph", "heading", "list", "quote"]
 Element = Any  # lxml.html.HtmlElement; lxml ships no type stubs
@@ -72,7 +71,7 @@ def extract_blocks(
     patterns of whole block texts that are not the article's own words.
     """
     # Copies of the elements go under one wrapper, so the drop query runs once, not per element.
-    wrapper = lxml.html.Element(_WRAPPER_TAG)
+    wrapper = new_element(_WRAPPER_TAG)
     pieces: list[Element | str] = []
     for element in elements:
         if not isinstance(element, str):
@@ -92,7 +91,7 @@ def blocks_from_html(fragments: Iterable[str], drop: Sequence[str] = ()) -> list
     """Blocks from HTML strings (e.g. the paragraphs of an embedded JSON story)."""
     elements: list[Element | str] = []
     for fragment in fragments:
-        elements.extend(lxml.html.fragments_fromstring(fragment))
+        elements.extend(html_fragments(fragment))
     return extract_blocks(elements, drop)
 
 

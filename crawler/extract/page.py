@@ -88,6 +88,36 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 _INVALID_ENCODING = etree.ErrorTypes.ERR_INVALID_ENCODING
 
 
+def _parser(encoding: str | None) -> Any:
+    """This thread's HTML parser for bytes in ``encoding`` (None: for text); lxml parsers are not shared.
+
+    Its element classes are lxml.html's, picked in C. It keeps no table of ids: no query looks
+    nodes up by id(), and filling it costs 6% of a parse.
+    """
+    key = f"html-{encoding}"
+    parser = getattr(_PARSERS, key, None)
+    if parser is None:
+        parser = etree.HTMLParser(recover=True, encoding=encoding, huge_tree=True, collect_ids=False)
+        parser.set_element_class_lookup(_HTML_CLASSES)
+        setattr(_PARSERS, key, parser)
+    return parser
+
+
+def new_element(tag: str) -> Any:
+    """A new element, root of a document of its own, whose descendants get their classes in C.
+
+    ``lxml.html.Element`` makes one whose document runs lxml.html's Python class lookup for
+    every element later read in it (a microsecond or two each).
+    """
+    return _parser(None).makeelement(tag)
+
+
+def html_fragments(html: str) -> list[Any]:
+    """The elements (and leading text) of an HTML fragment, as ``lxml.html.fragments_fromstring``."""
+    found: list[Any] = lxml.html.fragments_fromstring(html, parser=_parser(None))
+    return found
+
+
 def _parse_utf8(body: bytes, url: str) -> Any:
     """The lxml tree of a page's UTF-8 bytes, or None when parsel's careful path should do it.
 
@@ -98,13 +128,7 @@ def _parse_utf8(body: bytes, url: str) -> Any:
     """
     if b"\x00" in body:
         return None
-    parser = getattr(_PARSERS, "html", None)
-    if parser is None:  # lxml parsers must not be shared between threads
-        # No id table: no query looks nodes up by id(), and filling it costs 6% of the parse.
-        parser = _PARSERS.html = etree.HTMLParser(
-            recover=True, encoding="utf-8", huge_tree=True, collect_ids=False
-        )
-        parser.set_element_class_lookup(_HTML_CLASSES)
+    parser = _parser("utf-8")
     try:
         # Not stripped as parsel does: libxml2 skips the white space, and strip() copies the page.
         root = etree.fromstring(body, parser=parser, base_url=url)
