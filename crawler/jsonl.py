@@ -15,7 +15,7 @@ from pathlib import Path
 from crawler.errors import CorpusError
 from crawler.record import Record
 
-__all__ = ["complete_gzip_length", "corpus_files", "read_records", "records_after", "repair_torn_tail"]
+__all__ = ["corpus_files", "read_records", "records_after", "repair_torn_tail", "whole_length"]
 
 
 def corpus_files(root: Path) -> list[Path]:
@@ -60,7 +60,7 @@ def repair_torn_tail(path: Path, start: int = 0) -> bool:
         with path.open("rb") as handle:
             handle.seek(start)
             data = handle.read()
-        whole = complete_gzip_length(data) if path.suffix == ".gz" else data.rfind(b"\n") + 1
+        whole = whole_length(path, data)
         if whole == len(data):
             return False
         if whole == 0 and start:
@@ -74,7 +74,12 @@ def repair_torn_tail(path: Path, start: int = 0) -> bool:
     return True
 
 
-def complete_gzip_length(data: bytes) -> int:
+def whole_length(path: Path, data: bytes) -> int:
+    """How many leading bytes of a corpus file's ``data`` are whole records (a torn one may follow)."""
+    return _complete_gzip_length(data) if path.suffix == ".gz" else data.rfind(b"\n") + 1
+
+
+def _complete_gzip_length(data: bytes) -> int:
     """How many leading bytes are complete gzip members."""
     position = 0
     while position < len(data):

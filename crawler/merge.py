@@ -20,7 +20,7 @@ from pathlib import Path
 
 from crawler.corpus import Corpus
 from crawler.errors import CrawlerError
-from crawler.jsonl import complete_gzip_length, corpus_files, read_records
+from crawler.jsonl import corpus_files, read_records, whole_length
 from crawler.record import Record
 
 __all__ = ["MergeReport", "merge_corpora", "worker_folders"]
@@ -74,10 +74,8 @@ def whole_records(root: Path) -> Iterator[Record]:
     """Every complete record of a corpus folder, reading it without repairing it."""
     for path in corpus_files(root):
         data = path.read_bytes()
-        if path.suffix == ".gz":
-            text = gzip.decompress(data[: complete_gzip_length(data)]).decode("utf-8")
-        else:
-            text = data[: data.rfind(b"\n") + 1].decode("utf-8")
+        whole = data[: whole_length(path, data)]
+        text = (gzip.decompress(whole) if path.suffix == ".gz" else whole).decode("utf-8")
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
