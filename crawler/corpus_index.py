@@ -48,6 +48,7 @@ _REMEMBER = (
     "content_hash = excluded.content_hash, date_modified = excluded.date_modified "
     "WHERE excluded.revision >= article.revision"
 )
+_REMEMBER_BODY = "INSERT OR IGNORE INTO body VALUES (?)"
 Latest = tuple[int, str, "str | None"]
 
 
@@ -92,9 +93,9 @@ class CorpusIndex:
 
     def remember(self, record: Record, path: Path, size: int) -> None:
         """Note a record just appended to ``path``, which is now ``size`` bytes long."""
-        content_hash = record["metadata"]["contentHash"]
-        self._articles[record["id"]] = (record.get("revision", 1), content_hash, record.get("dateModified"))
-        self._bodies.add(content_hash)
+        latest = _latest(record)
+        self._articles[record["id"]] = latest
+        self._bodies.add(latest[1])
         self._files[path] = size
         if len(self._articles) >= self.batch:
             self.flush()
@@ -104,10 +105,10 @@ class CorpusIndex:
         if not self._files:
             return
         with self._transaction():
-            for article_id, (revision, content_hash, date_modified) in self._articles.items():
-                self._execute(_REMEMBER, (article_id, revision, content_hash, date_modified))
+            for article_id, latest in self._articles.items():
+                self._execute(_REMEMBER, (article_id, *latest))
             for content_hash in self._bodies:
-                self._execute("INSERT OR IGNORE INTO body VALUES (?)", (content_hash,))
+                self._execute(_REMEMBER_BODY, (content_hash,))
             for path, size in self._files.items():
                 self._covered(path, size)
         self._articles, self._bodies, self._files = {}, set(), {}
@@ -169,11 +170,9 @@ class CorpusIndex:
         self._execute("COMMIT")
 
     def _note(self, record: Record) -> None:
-        content_hash = record["metadata"]["contentHash"]
-        self._execute(
-            _REMEMBER, (record["id"], record.get("revision", 1), content_hash, record.get("dateModified"))
-        )
-        self._execute("INSERT OR IGNORE INTO body VALUES (?)", (content_hash,))
+        latest = _latest(record)
+        self._execute(_REMEMBER, (record["id"], *latest))
+        self._execute(_REMEMBER_BODY, (latest[1],))
 
     def _covered(self, path: Path, size: int) -> None:
         name = str(path.relative_to(self.root))
@@ -213,6 +212,11 @@ class CorpusIndex:
         if name.startswith("SQLITE_READONLY"):
             return CorpusError(str(self.path), f"cannot write: {os.strerror(errno.EROFS)}")
         return CorpusError(str(self.path), f"cannot write the corpus index: {error}")
+
+
+def _latest(record: Record) -> Latest:
+    """What the index keeps of a record: (revision, contentHash, dateModified)."""
+    return record.get("revision", 1), record["metadata"]["contentHash"], record.get("dateModified")
 
 
 def _continues(path: Path, size: int, mtime: int) -> bool:
