@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from urllib.parse import urljoin
 
 import lxml.html
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
@@ -16,7 +19,7 @@ from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, css_to_xpath, html_fragments, new_element
 from crawler.extract.state import json_after, script_search_start, search_from
-from crawler.extract.urls import clean_url, url_id
+from crawler.extract.urls import absolute_url, clean_url, url_id
 
 
 @pytest.mark.parametrize(
@@ -152,6 +155,34 @@ def test_caption_credit_split() -> None:
     assert split_caption_credit("No credit here") == ("No credit here", None)
 
 
+_URL_PIECES = st.sampled_from(
+    ["http://", "https://", "HTTPS://", "//", "/", "a", "B.c", ":8080", "@", "?", "#", ";", "&", "=", " ",
+     "\t", "\n", "[", "]", "%20", "..", "é", "\u2100", "\x01", "~", "'"]
+)  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(_URL_PIECES, max_size=12).map("".join),
+    st.sampled_from(["https://example.com/a/b", "http://x.ca/"]),
+)
+@example("https://a.ca/b;", "https://example.com/")  # urljoin drops an empty parameter...
+@example("https://a.ca/b?", "https://example.com/")  # ... an empty query...
+@example("https://a.ca/b?#c", "https://example.com/")  # ... and an empty fragment
+@example("https://a.ca/b\x01c", "https://example.com/")
+@example("https://[::1/b", "https://example.com/")  # an error
+def test_absolute_url_is_urljoin(url: str, base: str) -> None:
+    """The shortcut for absolute URLs gives urljoin's answer (or its error) for any URL."""
+    try:
+        expected: str | type[ValueError] = urljoin(base, url)
+    except ValueError:
+        expected = ValueError
+    try:
+        assert absolute_url(url, base) == expected
+    except ValueError:
+        assert expected is ValueError
+
+
 def test_clean_url_strips_tracking_and_fragment() -> None:
     url = "https://WWW.theglobeandmail.com/world/article-x/?utm_source=rss&cmp=rss&page=2#comments"
     assert clean_url(url) == "https://www.theglobeandmail.com/world/article-x/?page=2"
@@ -207,14 +238,15 @@ def test_bytes_labelled_utf8_that_are_not_are_read_as_windows_1252() -> None:
     assert text_first.css_text("title") == "Café"
 
 
+@pytest.mark.parametrize("spacing", [1, 2000])  # dense (a French page) and sparse (an English one)
 @pytest.mark.parametrize("accents", [0, 5, 31, 32, 33, 200])
-def test_mojibake_is_found_after_any_number_of_accented_letters(accents: int) -> None:
-    words = "é " * accents
+def test_mojibake_is_found_after_any_number_of_accented_letters(accents: int, spacing: int) -> None:
+    words = ("é" + " " * spacing) * accents
     clean = f"<p>{words}Café</p>".encode()
     mangled = f"<p>{words}{'Café'.encode().decode('cp1252')}</p>".encode()  # "CafÃ©" after the accents
     assert reads_as_utf8(clean, "text/html; charset=utf-8")
     assert not reads_as_utf8(mangled, "text/html; charset=utf-8")
-    assert Page.from_bytes(mangled, "https://example.com/a").css_text("p") == f"{words}Café".strip()
+    assert Page.from_bytes(mangled, "https://example.com/a").css_text("p") == " ".join(f"{words}Café".split())
 
 
 def test_embedded_state_is_found_after_an_earlier_mention_of_its_name() -> None:

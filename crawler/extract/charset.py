@@ -38,8 +38,10 @@ _LEADS = tuple(chr(code) for code in range(0xC2, 0xF5))
 #: The same pair as UTF-8 bytes: a lead character is ``\xc3`` and one byte, and each continuation
 #: character starts with one of five bytes.
 _MOJIBAKE_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
-#: How many ``\xc3`` bytes ``_may_hold_mojibake`` checks one at a time before a regex search.
-_LEADS_FOUND_ONE_BY_ONE = 32
+#: ``_may_hold_mojibake`` finds ``\xc3`` bytes one at a time while they are on average at least
+#: this many bytes apart (checked every so many bytes found), else a regex search takes over.
+_SPARSE_LEAD_SPACING = 1200
+_LEADS_PER_DENSITY_CHECK = 32
 
 
 @dataclass(frozen=True)
@@ -112,17 +114,21 @@ def _may_hold_mojibake(utf8_body: bytes) -> bool:
     """Whether UTF-8 bytes hold a lead character followed by a continuation character.
 
     Every such pair starts with a ``\xc3`` byte. ``bytes.find`` reaches the next one at memchr
-    speed, where the regex steps through every byte of the page (three times the cost over the
-    benchmark pages); on a page full of accented letters the regex takes over after a few.
+    speed and a match tests it (about 1 µs a byte found), where the regex steps through every
+    byte of the page (about 0.8 ns a byte): finding them one by one wins while they are sparse,
+    as on English pages (a 3 MB page with 800 of them: 0.7 ms against 2.4 ms), and the regex
+    takes over where they are dense, as on a page full of accented letters.
     """
     position = utf8_body.find(b"\xc3")
-    for _ in range(_LEADS_FOUND_ONE_BY_ONE):
-        if position < 0:
-            return False
+    found = 0
+    while position >= 0:
         if _MOJIBAKE_UTF8.match(utf8_body, position):
             return True
+        found += 1
+        if found % _LEADS_PER_DENSITY_CHECK == 0 and position < found * _SPARSE_LEAD_SPACING:
+            return _MOJIBAKE_UTF8.search(utf8_body, position + 1) is not None
         position = utf8_body.find(b"\xc3", position + 1)
-    return position >= 0 and _MOJIBAKE_UTF8.search(utf8_body, position) is not None
+    return False
 
 
 def text_problem(text: str) -> str | None:

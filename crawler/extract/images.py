@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from typing import Any, TypedDict
-from urllib.parse import urljoin
 
 from crawler.extract.page import collapse_whitespace
+from crawler.extract.urls import absolute_url
 
 
 class Image(TypedDict):
@@ -23,7 +23,7 @@ _TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]+)\)\s*$",
 def image(url: str, base: str, caption: str | None = None, credit: str | None = None) -> Image:
     """An image entry with an absolute URL and cleaned caption and credit."""
     return {
-        "url": urljoin(base, url.strip()),
+        "url": absolute_url(url.strip(), base),
         "caption": collapse_whitespace(caption) or None if caption else None,
         "credit": collapse_whitespace(credit) or None if credit else None,
     }

@@ -17,7 +17,7 @@ from functools import cached_property
 
 from parsel import Selector
 
-from crawler.extract.blocks import Block, extract_blocks
+from crawler.extract.blocks import Block, Element, extract_blocks
 from crawler.extract.bylines import Author, author, authors_from_json_ld, merge_authors, split_byline
 from crawler.extract.images import Image, image, image_from_json_ld
 from crawler.extract.page import Page, attribute, collapse_whitespace
@@ -28,17 +28,18 @@ from crawler.site import Site, Source
 _OUTLET = re.compile(r"^global\b|^globalnews\.ca$", re.IGNORECASE)
 # Inline links to other stories: "READ MORE: <a>...</a>" (2019-2021) and "Read more: <a>" (2022 on).
 _READ_MORE = re.compile(r"^(read more|related)\s*:", re.IGNORECASE)
-# The story's children minus whole promos: one XPath here is far cheaper than matching every drop
-# selector inside each of them (ads, inline story lists, embeds, newsletter boxes, copyright, feedback links).
-_STORY_CHILDREN = "./*[not(self::script or self::section or self::figure or {})]".format(
-    " or ".join(
-        f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-        for name in (
-            "c-ad", "l-article__oembed", "is-hidden", "l-dynamic", "c-tabs", "c-inlineSignup",
-            "c-messageBar", "c-infoBox", "l-inlineStories", "l-article__copyright", "l-article__feedback",
-        )
-    )
+# The story's children that are whole promos (ads, inline story lists, embeds, newsletter boxes,
+# copyright, feedback links): skipping them here is far cheaper than matching every drop selector
+# inside each of them.
+_PROMO_TAGS = frozenset({"script", "section", "figure"})
+_PROMO_CLASSES = frozenset(
+    {
+        "c-ad", "l-article__oembed", "is-hidden", "l-dynamic", "c-tabs", "c-inlineSignup",
+        "c-messageBar", "c-infoBox", "l-inlineStories", "l-article__copyright", "l-article__feedback",
+    }
 )  # fmt: skip
+# The white space that separates the names in a class attribute (HTML's, not Unicode's).
+_CLASS_SEPARATOR = re.compile(r"[ \t\n\r\f]+")
 # JSON-LD keywords also carry the theme's routing tags ("Region National", "Primary Region National").
 _ROUTING_TAG = re.compile(r"^(primary )?region\b", re.IGNORECASE)
 
@@ -47,7 +48,7 @@ class WordPress2019(ArticleParser):
     """The reskinned WordPress theme (2019 to today): ``article.js-story-text``."""
 
     version = "2019-wordpress"
-    # Nodes nested in story parts (div.l-article__part); whole promos are skipped by _STORY_CHILDREN.
+    # Nodes nested in story parts (div.l-article__part); whole promos are skipped by _story_children.
     drop = (".c-readmore", ".c-video", "div.c-ad", "blockquote.twitter-tweet", "blockquote.instagram-media")
     boilerplate = (_READ_MORE,)
 
@@ -100,8 +101,7 @@ class WordPress2019(ArticleParser):
     def body(self) -> list[Block]:
         if self.story is None:
             return []
-        children = self.story.xpath(_STORY_CHILDREN)
-        return extract_blocks((child.root for child in children), self.drop, self.boilerplate)
+        return extract_blocks(_story_children(self.story.root), self.drop, self.boilerplate)
 
     def main_image(self) -> Image | None:
         # The lead is often a video whose poster is the JSON-LD image; a photo lead has a figure.
@@ -157,6 +157,17 @@ def _story(page: Page) -> Selector | None:
         return found[0] if found else None
 
     return page.derived("globalnews.story", find)
+
+
+def _story_children(story: Element) -> list[Element]:
+    """The story's child elements but its whole promos (tested in Python: in XPath, 0.6 µs a node)."""
+    return [
+        child
+        for child in story
+        if isinstance(child.tag, str)
+        and child.tag not in _PROMO_TAGS
+        and _PROMO_CLASSES.isdisjoint(_CLASS_SEPARATOR.split(child.get("class") or ""))
+    ]
 
 
 def _not_an_article(page: Page) -> str | None:
