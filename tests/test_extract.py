@@ -10,6 +10,7 @@ import lxml.html
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from parsel import Selector, SelectorList
 
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
@@ -277,6 +278,43 @@ def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes() -> No
     assert all(isinstance(element, lxml.html.HtmlElement) for element in wrapper.iter())
     wrapper.find("p/b").drop_tree()  # an lxml.html method, as blocks.py uses
     assert wrapper.findtext("p") == "One "
+
+
+_SELECTOR_PAGE = """<html><head><title>T</title></head><body>
+<div class="a b" id="x"><p>One <b>two</b></p><p data-k="v">three</p></div>
+<ul><li>four</li><li class="a">five</li></ul></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "//p",
+        "//p/text()",
+        "//p/@data-k",
+        "count(//li)",
+        "string(//ul)",
+        "boolean(//ol)",
+        "//li[re:test(@class, '^a$')]",
+    ],
+)
+def test_page_selectors_answer_xpath_as_parsel_does(query: str) -> None:
+    ours = Page(_SELECTOR_PAGE, "https://example.com/a").selector
+    theirs = Selector(text=_SELECTOR_PAGE, type="html")
+    for mine, parsels in ((ours, theirs), (ours.css("div")[0], theirs.css("div")[0])):
+        found, expected = mine.xpath(query), parsels.xpath(query)
+        assert isinstance(found, SelectorList)
+        assert found.getall() == expected.getall()
+        assert [(item.type, item._expr, item.namespaces) for item in found] == [
+            (item.type, item._expr, item.namespaces) for item in expected
+        ]
+    assert (
+        ours.css("div.b > p ::text").getall()
+        == theirs.css("div.b > p ::text").getall()
+        == ["One ", "two", "three"]
+    )
+    assert ours.xpath("//p[$n]", n=2).getall() == theirs.xpath("//p[$n]", n=2).getall()  # parsel's own way
+    with pytest.raises(ValueError, match="XPath error"):
+        ours.xpath("//p[")
 
 
 def test_date_window_bounds() -> None:
