@@ -18,8 +18,9 @@ __all__ = ["check_page", "check_text"]
 #: Enough of a page to tell text from binary; formats that announce themselves by their first bytes.
 _HEAD = 4096
 _SIGNATURES = {"%PDF-": "a PDF document", "PK\x03\x04": "a ZIP archive", "GIF8": "a GIF image"}
-#: Control characters no HTML page holds (tab, newlines and form feed excepted).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+#: Control characters no HTML page holds (tab, newlines and form feed excepted), as UTF-8 bytes:
+#: each is one byte there, and no other character's UTF-8 holds such a byte.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
 #: The end of a whole page. Searched only in its last part: a page is cut at the end. The
 #: closing tags are nearly always in the last few hundred bytes, so those are read first.
 _TAIL = 65536
@@ -57,10 +58,18 @@ def _binary_kind(head: str) -> str | None:
     for signature, kind in _SIGNATURES.items():
         if head.lstrip().startswith(signature):
             return kind
-    controls = len(_CONTROL.findall(head))
-    if "\x00" in head or controls > len(head) // 10:
+    if "\x00" in head or _controls_in(head) > len(head) // 10:
         return "binary data"
     return None
+
+
+def _controls_in(text: str) -> int:
+    """How many control characters and replacement characters (U+FFFD) the text holds.
+
+    Counted in C: a regex tests each character in turn, five times the cost on a page's head.
+    """
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded) - len(encoded.translate(None, _CONTROL_BYTES)) + text.count("\ufffd")
 
 
 def _ends_whole(tail: str) -> bool:
