@@ -147,6 +147,18 @@ def test_drop_selectors_find_exactly_what_their_xpath_selects(selector: str) -> 
     assert found == expected
 
 
+def test_drop_selectors_together_find_what_each_finds() -> None:
+    # Their class and id substrings are searched for at once, in one alternation.
+    fragment = lxml.html.fragment_fromstring(
+        '<div><p class="x promo-box">a</p><p id="gate-1">b</p><p class="promo">c</p><p class="ad">d</p>'
+        '<p id="gate">e</p><p class="adx" id="other">f</p></div>',
+        create_parent="crawler-fragment",
+    )
+    selectors = (".promo-box", ".ad", "#gate", "#gate-1")
+    found = [node.text for node in _dropper(selectors).doomed(fragment)]
+    assert sorted(found) == ["a", "b", "d", "e"]
+
+
 def test_caption_credit_split() -> None:
     assert split_caption_credit(
         "Gov. Cox signs bills on Thursday. (Trent Nelson/The Salt Lake Tribune via AP)"

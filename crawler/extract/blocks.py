@@ -109,8 +109,9 @@ class _Dropper:
     """
 
     tags: tuple[str, ...]
-    classes: tuple[str, ...]
-    ids: tuple[str, ...]
+    #: a search for any of the class (id) substrings; None when no selector needs one
+    classes: re.Pattern[str] | None
+    ids: re.Pattern[str] | None
     #: (attribute, a substring its value must hold, lower-cased; "" for any value)
     attributes: tuple[tuple[str, str], ...]
     test: etree.XPath | None  # whether a node matches one of the simple selectors
@@ -127,9 +128,9 @@ class _Dropper:
         return found
 
     def _may_match(self, node: Element) -> bool:
-        if self.classes and (names := node.get("class")) and any(name in names for name in self.classes):
+        if self.classes and (names := node.get("class")) and self.classes.search(names):
             return True
-        if self.ids and (ident := node.get("id")) and any(part in ident for part in self.ids):
+        if self.ids and (ident := node.get("id")) and self.ids.search(ident):
             return True
         for name, part in self.attributes:
             value = node.get(name)
@@ -158,12 +159,17 @@ def _dropper(selectors: tuple[str, ...]) -> _Dropper:
                 paths.append(xpath)
     return _Dropper(
         tags=tuple(tags),
-        classes=tuple(hints["class"]),
-        ids=tuple(hints["id"]),
+        classes=_any_of(hints["class"]),
+        ids=_any_of(hints["id"]),
         attributes=tuple(hints["attribute"]),
         test=etree.XPath(f"boolean({' or '.join(tests)})") if tests else None,
         paths=etree.XPath(" | ".join(paths)) if paths else None,
     )
+
+
+def _any_of(substrings: list[str]) -> re.Pattern[str] | None:
+    """A search for any of the substrings: one C call for a node, where ``any(...)`` made ten."""
+    return re.compile("|".join(map(re.escape, substrings))) if substrings else None
 
 
 def _hint(tree: Any) -> tuple[str, Any] | None:
