@@ -20,6 +20,14 @@ from crawler.extract.urls import is_web_url, url_id
 Record = dict[str, Any]
 
 _WORD = re.compile(r"\w+")
+#: Characters that separate words in news copy besides ASCII's: curly quotes, dashes, no-break
+#: space, ellipsis (as UTF-8); none is a word character.
+_SEPARATORS = tuple(character.encode() for character in "\u2019\u2018\u201c\u201d\u2014\u2013\xa0\u2026")
+_NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+#: Word bytes (ASCII letters, digits and "_"; any byte of a non-ASCII character) to "a", others to " ".
+_WORD_BYTES = bytes(
+    b"a"[0] if byte >= 0x80 or chr(byte).isalnum() or byte == b"_"[0] else b" "[0] for byte in range(256)
+)
 
 
 def build_record(parser: ArticleParser) -> Record:
@@ -53,7 +61,7 @@ def build_record(parser: ArticleParser) -> Record:
         "body": blocks,
         "mainImage": _with_web_url(parser.main_image()),
         "isAccessibleForFree": parser.is_accessible_for_free(),
-        "wordCount": len(_WORD.findall(body_text)),
+        "wordCount": word_count(body_text),
         "metadata": {
             "dateDownloaded": format_iso(page.fetched_at),
             "parser": parser.parser_id(),
@@ -62,6 +70,24 @@ def build_record(parser: ArticleParser) -> Record:
             "contentHash": content_hash(body_text),
         },
     }
+
+
+def word_count(text: str) -> int:
+    """How many runs of word characters (the regex ``\\w+``) the text holds, counted in C.
+
+    ``findall`` makes a string of every word (90 µs on an average article). Here the text's
+    UTF-8 bytes become "a" (word) and " " (the rest), and the words are the " a" pairs: exact
+    once the common non-ASCII separators are spaces and every other non-ASCII character is a
+    letter or digit. Text with anything else (a combining accent, a symbol) is counted by regex.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if not data.isascii():
+        for separator in _SEPARATORS:
+            data = data.replace(separator, b" ")
+        if not all(run.decode("utf-8", "surrogatepass").isalnum() for run in _NON_ASCII_RUN.findall(data)):
+            return len(_WORD.findall(text))
+    words = data.translate(_WORD_BYTES)
+    return words.count(b" a") + words.startswith(b"a")
 
 
 def content_hash(body_text: str) -> str:

@@ -22,6 +22,7 @@ from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, css_to_xpath, html_fragments, new_element
 from crawler.extract.state import json_after, script_search_start, search_from
 from crawler.extract.urls import absolute_url, clean_url, url_id
+from crawler.record import word_count
 
 
 @pytest.mark.parametrize(
@@ -296,6 +297,15 @@ def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes() -> No
 @given(st.text(st.sampled_from("a \t\n\x0b\x0c\r\x00\x08\x0e\x1f\x7f\x85é\ufffd\ud800\U0001f600")))
 def test_control_characters_are_counted_as_a_regex_counts_them(text: str) -> None:
     assert _controls_in(text) == len(re.findall("[\x00-\x08\x0b\x0e-\x1f\ufffd]", text))
+
+
+_WORDY = "ab_1 \n.'\u2019\u201c\u201d\u2014\u2013\xa0\u2026éÉ\u0301²٣ǅ€\ud800\U0001d400"
+
+
+@given(st.text(st.sampled_from(_WORDY)))
+@example("L\u2019État a dit « non » \u2014 3 fois\u2026 (café_au_lait)")
+def test_words_are_counted_as_the_regex_counts_them(text: str) -> None:
+    assert word_count(text) == len(re.findall(r"\w+", text))
 
 
 _SELECTOR_PAGE = """<html><head><title>T</title></head><body>
