@@ -14,7 +14,7 @@ from parsel import Selector, SelectorList
 
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
-from crawler.extract.charset import reads_as_utf8
+from crawler.extract.charset import reads_as_utf8, text_problem
 from crawler.extract.dates import parse_date
 from crawler.extract.defects import _controls_in
 from crawler.extract.images import split_caption_credit
@@ -297,6 +297,21 @@ def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes() -> No
 @given(st.text(st.sampled_from("a \t\n\x0b\x0c\r\x00\x08\x0e\x1f\x7f\x85é\ufffd\ud800\U0001f600")))
 def test_control_characters_are_counted_as_a_regex_counts_them(text: str) -> None:
     assert _controls_in(text) == len(re.findall("[\x00-\x08\x0b\x0e-\x1f\ufffd]", text))
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Caf\u00e9 \u201cau lait\u201d", None),
+        ("Caf\u00c3\u00a9 au lait", "mojibake ('\u00c3\u00a9')"),
+        ("\u201cquoted\u00e2\u20ac\u009d", "mojibake ('\u00e2\u20ac\\x9d')"),
+        ("plain \ud800 text", None),
+        ("broken \ufffd byte", "undecodable bytes"),
+    ],
+)
+def test_text_problems_are_named(text: str, problem: str | None) -> None:
+    found = text_problem(text)
+    assert found == problem if problem is None else problem in (found or "")
 
 
 _WORDY = "ab_1 \n.'\u2019\u201c\u201d\u2014\u2013\xa0\u2026éÉ\u0301²٣ǅ€\ud800\U0001d400"
