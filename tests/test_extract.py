@@ -19,7 +19,7 @@ from crawler.extract.dates import parse_date
 from crawler.extract.defects import _controls_in
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
-from crawler.extract.page import Page, css_to_xpath, html_fragments, new_element
+from crawler.extract.page import Page, collapse_whitespace, css_to_xpath, html_fragments, new_element
 from crawler.extract.state import json_after, script_search_start, search_from
 from crawler.extract.urls import absolute_url, clean_url, url_id
 from crawler.record import word_count
@@ -312,6 +312,12 @@ def test_control_characters_are_counted_as_a_regex_counts_them(text: str) -> Non
 def test_text_problems_are_named(text: str, problem: str | None) -> None:
     found = text_problem(text)
     assert found == problem if problem is None else problem in (found or "")
+
+
+@given(st.text(st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2009\u2028\u3000\u200b\ufeff\u2019é")))
+def test_white_space_collapses_as_split_and_join_collapse_it(text: str) -> None:
+    expected = " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
+    assert collapse_whitespace(text) == expected
 
 
 _WORDY = "ab_1 \n.'\u2019\u201c\u201d\u2014\u2013\xa0\u2026éÉ\u0301²٣ǅ€\ud800\U0001d400"
