@@ -15,7 +15,7 @@ from parsel import Selector, SelectorList
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import reads_as_utf8, text_problem
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import _from_dateutil, _from_display_date, format_iso, parse_date
 from crawler.extract.defects import _controls_in
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
@@ -318,6 +318,45 @@ def test_text_problems_are_named(text: str, problem: str | None) -> None:
 def test_white_space_collapses_as_split_and_join_collapse_it(text: str) -> None:
     expected = " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
     assert collapse_whitespace(text) == expected
+
+
+_MONTH_NAMES = [
+    "January",
+    "Feb",
+    "Feb.",
+    "March",
+    "Apr.",
+    "May",
+    "June",
+    "Jul",
+    "Aug.",
+    "Sept",
+    "Sept.",
+    "Sep",
+    "Oct.",
+    "Dec",
+]
+
+
+@given(
+    st.sampled_from(["", "Last Updated ", "Monday, ", "Last Updated Thursday, "]),
+    st.sampled_from(_MONTH_NAMES),
+    st.integers(0, 32),
+    st.sampled_from([", ", " ", ","]),
+    st.integers(1999, 2031),
+    st.integers(0, 13),
+    st.integers(0, 59),
+    st.sampled_from(["AM", " PM", " AM", "PM"]),
+    st.sampled_from(["EST", "EDT", "NST", "PDT", "UTC", "BST", "XYZ"]),
+)
+def test_display_dates_read_as_dateutil_reads_them(
+    lead: str, month: str, day: int, comma: str, year: int, hour: int, minute: int, half: str, zone: str
+) -> None:
+    text = f"{lead}{month} {day}{comma}{year} {hour}:{minute:02d}{half} {zone}"
+    fast = _from_display_date(text)
+    if fast is not None:
+        slow = _from_dateutil(text)
+        assert slow is not None and format_iso(fast) == format_iso(slow)
 
 
 _WORDY = "ab_1 \n.'\u2019\u201c\u201d\u2014\u2013\xa0\u2026éÉ\u0301²٣ǅ€\ud800\U0001d400"
