@@ -11,6 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from parsel import Selector, SelectorList
+from parsel.csstranslator import HTMLTranslator
 
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
@@ -366,6 +367,39 @@ _WORDY = "ab_1 \n.'\u2019\u201c\u201d\u2014\u2013\xa0\u2026éÉ\u0301²٣ǅ€\u
 @example("L\u2019État a dit « non » \u2014 3 fois\u2026 (café_au_lait)")
 def test_words_are_counted_as_the_regex_counts_them(text: str) -> None:
     assert word_count(text) == len(re.findall(r"\w+", text))
+
+
+_ATTRIBUTE_PAGE = """<html><body><article data-x="a" id="one">
+<p data-x="a">1</p><p data-x="b">2</p><div data-x="a b"><p data-y="a">3</p><p data-x="">4</p></div>
+<section><p data-x="c" class="k">5</p><span data-x="a">6</span></section></article>
+<aside data-x="a"><p data-x="a">7</p></aside></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("query", "on_the_attribute_axis"),
+    [
+        ('[data-x="a"]', True),
+        ('[data-x="a"] p', True),
+        ('article > [data-x="b"]', True),
+        (':is([data-x="a"], [data-x="c"])', True),
+        ('article :is([data-x="b"], [data-x="c"], [data-x=""])', True),
+        (':is([data-x="a"], [data-y="a"])', False),  # two attributes: left as cssselect writes it
+        ('[data-x="a"]:first-child', False),
+        ('p[data-x="a"]', False),
+        ('[data-x="a"] ~ [data-x="b"]', True),
+        ('[data-x="c"].k', False),
+        (':not([data-x="a"])', False),
+    ],
+)
+def test_attribute_tests_select_what_cssselect_selects(query: str, on_the_attribute_axis: bool) -> None:
+    """A test of one attribute's values on any element runs on the attribute axis, to the same nodes."""
+    root = Page(_ATTRIBUTE_PAGE, "https://example.com/a").selector.root
+    tree = root.getroottree()
+    ours, theirs = css_to_xpath(query), HTMLTranslator().css_to_xpath(query)
+    assert [tree.getpath(node) for node in root.xpath(ours)] == [
+        tree.getpath(node) for node in root.xpath(theirs)
+    ]
+    assert ("/@data-x[" in ours) is on_the_attribute_axis
 
 
 _SELECTOR_PAGE = """<html><head><title>T</title></head><body>

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from functools import cache
+from functools import cache, lru_cache
 
 from crawler.errors import UnknownSiteError
 from crawler.extract.urls import domain_of
@@ -41,8 +41,13 @@ def get_site(site_id: str) -> Site:
 
 def site_for_url(url: str) -> Site:
     """The site whose domain the URL is on."""
-    host = domain_of(url)
-    for site in all_sites():
-        if site.claims_host(host):
-            return site
-    raise UnknownSiteError(url)
+    site = _site_of_host(domain_of(url))
+    if site is None:
+        raise UnknownSiteError(url)
+    return site
+
+
+@lru_cache(maxsize=4096)
+def _site_of_host(host: str) -> Site | None:
+    """The site a host belongs to (a crawl meets the same few hosts again and again)."""
+    return next((site for site in all_sites() if site.claims_host(host)), None)
