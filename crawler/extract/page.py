@@ -67,6 +67,7 @@ _ATTRIBUTE_TEST = re.compile(r"(?<=[:/])\*\[((?:[()]|\s+or\s+|@[A-Za-z_][\w.-]* 
 _VALUE_TEST = re.compile(r"@([A-Za-z_][\w.-]*) = ('[^']*')")
 
 
+@lru_cache(maxsize=1024)
 def css_to_xpath(query: str) -> str:
     """The XPath of a CSS query, as page selectors run it (translations are cached).
 
