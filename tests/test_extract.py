@@ -21,7 +21,7 @@ from crawler.extract.defects import _controls_in
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace, css_to_xpath, html_fragments, new_element
-from crawler.extract.state import json_after, script_search_start, search_from
+from crawler.extract.state import json_after, search_from
 from crawler.extract.urls import absolute_url, clean_url, url_id
 from crawler.record import word_count
 
@@ -265,14 +265,23 @@ def test_mojibake_is_found_after_any_number_of_accented_letters(accents: int, sp
     assert Page.from_bytes(mangled, "https://example.com/a").css_text("p") == " ".join(f"{words}Café".split())
 
 
-def test_embedded_state_is_found_after_an_earlier_mention_of_its_name() -> None:
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_embedded_state_is_found_after_an_earlier_mention_of_its_name(as_bytes: bool) -> None:
     mention = '<script>if (window.__NEXT_DATA__) { load("__NEXT_DATA__"); }</script>'
-    state = '<script id="__NEXT_DATA__" type="application/json">{"props": {"pageProps": {"a": 1}}}</script>'
-    page = Page(f"<html><head>{mention}{state}</head><body></body></html>", "https://example.com/a")
-    assert page_props(page) == {"a": 1}
-    assert script_search_start(page.html, "__NEXT_DATA__") == page.html.index(mention)
-    assert script_search_start(page.html, "__NUXT__") == -1
-    assert json_after(page.html, re.compile("__NUXT__="), -1) == {}
+    state = '<script id="__NEXT_DATA__" type="application/json">{"props": {"pageProps": {"a": "é"}}}</script>'
+    html = f"<html><head><title>Café “déjà vu”</title>{mention}{state}</head><body></body></html>"
+    page = (
+        Page.from_bytes(html.encode(), "https://example.com/a")
+        if as_bytes
+        else Page(html, "https://example.com/a")
+    )
+    assert page.selector.css("title::text").get() == "Café “déjà vu”"  # lxml has read the page
+    assert page_props(page) == {"a": "é"}
+    assert page.text_from("__NEXT_DATA__", back_to="<script") == html[html.index(mention) :]
+    assert page.text_from("load(", back_to="<nowhere") == html
+    assert page.text_from("__NUXT__") == ""
+    assert json_after(page.text_from("__NUXT__"), re.compile("__NUXT__=")) == {}
+    assert (page._html is None) is as_bytes  # only the state's part was decoded
 
 
 def test_a_search_from_a_literal_finds_what_a_whole_search_finds() -> None:

@@ -24,9 +24,7 @@ def global_content(page: Page) -> JsonObject:
 
 
 def _read_global_content(page: Page) -> JsonObject:
-    if not page.contains("Fusion.globalContent"):
-        return {}
-    return json_after(page.html, _GLOBAL_CONTENT, page.html.find("Fusion.globalContent"))
+    return json_after(page.text_from("Fusion.globalContent"), _GLOBAL_CONTENT)
 
 
 def dig(data: Any, *path: str | int) -> Any:

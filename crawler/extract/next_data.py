@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from crawler.extract.page import JsonObject, Page
-from crawler.extract.state import json_after, script_search_start
+from crawler.extract.state import json_after
 
 __all__ = ["next_data", "page_props"]
 
@@ -30,6 +30,5 @@ def page_props(page: Page) -> JsonObject:
 
 
 def _read_next_data(page: Page) -> JsonObject:
-    if not page.contains("__NEXT_DATA__"):
-        return {}
-    return json_after(page.html, _NEXT_DATA, script_search_start(page.html, "__NEXT_DATA__"))
+    # From the script tag that holds the id: the tag starts before it.
+    return json_after(page.text_from("__NEXT_DATA__", back_to="<script"), _NEXT_DATA)

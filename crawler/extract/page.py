@@ -256,6 +256,31 @@ class Page:
             return text.encode("utf-8") in self.raw
         return text in self.html
 
+    def text_from(self, literal: str, back_to: str = "") -> str:
+        """The page's text from the first occurrence of ``literal`` (from the last ``back_to`` before
+        it, or the page's start, when one is given); "" when the page does not hold ``literal``.
+
+        Embedded state sits in a page's last part. Once lxml has read the page's bytes as UTF-8,
+        only that part is decoded: decoding a whole page costs about 0.3 ms, and the text takes
+        two to four times the bytes' memory.
+        """
+        if self._html is None and self.raw is not None and "selector" in self.__dict__:
+            raw = self.raw
+            found = raw.find(literal.encode("utf-8"))
+            if found < 0:
+                return ""
+            start = max(raw.rfind(back_to.encode("utf-8"), 0, found), 0) if back_to else found
+            try:
+                return raw[start:].decode("utf-8")
+            except UnicodeDecodeError:
+                pass  # the page's text, as ``html`` decodes it, decides
+        html = self.html
+        found = html.find(literal)
+        if found < 0:
+            return ""
+        start = max(html.rfind(back_to, 0, found), 0) if back_to else found
+        return html[start:]
+
     def is_blank(self) -> bool:
         """Whether the page holds nothing but white space."""
         if self._html is None and self.raw is not None:

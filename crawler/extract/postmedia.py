@@ -29,7 +29,6 @@ from crawler.extract.blocks import Block
 from crawler.extract.bylines import Author, author, authors_from_json_ld, merge_authors, split_byline
 from crawler.extract.page import JsonObject, Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser
-from crawler.extract.state import script_search_start
 
 __all__ = ["PostmediaContentGroup", "PostmediaParser", "PostmediaStoryV2", "page_data"]
 
@@ -63,13 +62,13 @@ def page_data(page: Page) -> JsonObject:
 
 def _read_page_data(page: Page) -> JsonObject:
     # A string search, then one JSON decode from the script's first brace.
-    begin = script_search_start(page.html, "page-data") if page.contains("page-data") else -1
-    match = _PAGE_DATA.search(page.html, begin) if begin >= 0 else None
-    start = page.html.find("{", match.end()) if match else -1
+    text = page.text_from("page-data", back_to="<script")
+    match = _PAGE_DATA.search(text)
+    start = text.find("{", match.end()) if match else -1
     if start < 0:
         return {}
     try:
-        value, _ = json.JSONDecoder(strict=False).raw_decode(page.html, start)
+        value, _ = json.JSONDecoder(strict=False).raw_decode(text, start)
     except json.JSONDecodeError:
         return {}
     return value if isinstance(value, dict) else {}

@@ -171,7 +171,7 @@ def _non_article_json_ld(page: Page) -> str | None:
 
 
 def _titanium_story(page: Page) -> JsonObject:
-    state = json_after(page.html, _TITANIUM_STATE, page.html.find("titanium-state") - len("window['"))
+    state = json_after(page.text_from("titanium-state", back_to="window"), _TITANIUM_STATE)
     contents = dig(state, "content", "data")
     if not isinstance(contents, dict):
         return {}
