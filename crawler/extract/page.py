@@ -88,13 +88,14 @@ def _on_attribute_axis(test: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _compiled(query: str) -> etree.XPath:
-    return etree.XPath(css_to_xpath(query), smart_strings=False)
+def _compiled_xpath(query: str) -> etree.XPath:
+    return etree.XPath(query, namespaces=PageSelector._default_namespaces, smart_strings=False)
 
 
 @lru_cache(maxsize=1024)
-def _compiled_xpath(query: str) -> etree.XPath:
-    return etree.XPath(query, namespaces=PageSelector._default_namespaces, smart_strings=False)
+def _compiled(query: str) -> etree.XPath:
+    """The compiled XPath of a CSS query (the same compiled query ``PageSelector.css`` runs)."""
+    return _compiled_xpath(css_to_xpath(query))
 
 
 class PageSelector(Selector):
