@@ -20,7 +20,14 @@ from crawler.extract.dates import _from_dateutil, _from_display_date, format_iso
 from crawler.extract.defects import _controls_in
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
-from crawler.extract.page import Page, collapse_whitespace, css_to_xpath, html_fragments, new_element
+from crawler.extract.page import (
+    Page,
+    _first_compiled,
+    collapse_whitespace,
+    css_to_xpath,
+    html_fragments,
+    new_element,
+)
 from crawler.extract.state import json_after, search_from
 from crawler.extract.urls import absolute_url, clean_url, url_id
 from crawler.record import word_count
@@ -418,6 +425,56 @@ def test_attribute_tests_select_what_cssselect_selects(query: str, on_the_attrib
         tree.getpath(node) for node in root.xpath(theirs)
     ]
     assert ("/@data-x[" in ours) is on_the_attribute_axis
+
+
+_CLASS_VALUES = ["a", "b", "ab", "a-b", "a b", " a\t", "b\na", "", "A"]
+_TAGS = ["div", "p", "span"]
+
+
+@st.composite
+def _class_trees(draw: st.DrawFn, depth: int = 3) -> str:
+    """A fragment of nested elements whose class attributes hold "a" whole, in part, or not at all."""
+    children = draw(st.lists(_class_trees(depth - 1), max_size=3)) if depth else []
+    tag = draw(st.sampled_from(_TAGS))
+    value = draw(st.none() | st.sampled_from(_CLASS_VALUES))
+    attribute = "" if value is None else f' class="{value}"'
+    return f"<{tag}{attribute}>{tag}{''.join(children)}</{tag}>"
+
+
+_CLASS_QUERIES = [
+    ".a",
+    "div.a",
+    "p.a > *",
+    ".a .b",
+    "div.a.b",
+    "span:not(.a)",
+    ":is(p.a, span.b)",
+    ".a ::text",
+    "div.a, span",
+    "p.a:first-child",
+    "span",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_class_trees(), st.sampled_from(_CLASS_QUERIES))
+def test_class_tests_select_what_cssselect_selects(fragment: str, query: str) -> None:
+    """A class test on the attribute axis, and a first match found early, are what cssselect finds."""
+    page = Page(f"<html><body>{fragment}</body></html>", "https://example.com/a")
+    root = page.selector.root
+    theirs = root.xpath(HTMLTranslator().css_to_xpath(query))
+    ours = root.xpath(css_to_xpath(query))
+    assert ours == theirs
+    assert page.first(query) == (theirs[0] if theirs else None)
+    assert page.has(query) is bool(theirs)
+
+
+def test_a_single_class_runs_on_the_attribute_axis_and_a_first_match_stops_early() -> None:
+    assert "/@class[contains(., 'a')" in css_to_xpath("div.a > p")
+    assert "@class[" not in css_to_xpath("div.a.b")  # two classes: left as cssselect writes it
+    assert _first_compiled("h1.headline").path.endswith("[1]")
+    for whole in ("div.a p", "div.a, p", "h1::text", "h1 ::text"):
+        assert _first_compiled(whole) is None, whole
 
 
 _SELECTOR_PAGE = """<html><head><title>T</title></head><body>

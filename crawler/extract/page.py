@@ -15,7 +15,9 @@ from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar, overload
 
+import cssselect
 import lxml.html
+from cssselect.parser import CombinedSelector
 from cssselect.xpath import XPathExpr
 from lxml import etree
 from parsel import Selector, SelectorList
@@ -65,6 +67,14 @@ _TRANSLATOR = _Translator()
 #: (``*[@data-x = 'a']``, or several values joined by ``or`` as ``:is()`` gives them).
 _ATTRIBUTE_TEST = re.compile(r"(?<=[:/])\*\[((?:[()]|\s+or\s+|@[A-Za-z_][\w.-]* = '[^']*')+)\]")
 _VALUE_TEST = re.compile(r"@([A-Za-z_][\w.-]*) = ('[^']*')")
+#: A step whose only test is of one class (as ``_Translator`` writes it, cheap test first).
+_CLASS_TEST = re.compile(
+    r"(?<=[:/])([\w*-]+)\[\(contains\(@class, ('[^']*')\)\) and "
+    r"\(@class and contains\(concat\(' ', normalize-space\(@class\), ' '\), ('[^']*')\)\)\]"
+)
+_CLASS_ON_ATTRIBUTE_AXIS = (
+    r"\1/@class[contains(., \2) and contains(concat(' ', normalize-space(.), ' '), \3)]/.."
+)
 
 
 @lru_cache(maxsize=1024)
@@ -74,8 +84,11 @@ def css_to_xpath(query: str) -> str:
     A test of one attribute's value on any element, ``*[@data-x = 'a']``, becomes
     ``*/@data-x[. = 'a']/..``: the same elements, found by walking the attributes of that name
     (a name test in C) rather than evaluating a predicate on every element, four times as fast.
+    A step's test of one class, ``div[contains(@class, 'c') and ...]``, moves to the attribute
+    axis the same way: only the elements that have a class are tested (a fifth to a third off).
     """
     xpath: str = _TRANSLATOR.css_to_xpath(query)
+    xpath = _CLASS_TEST.sub(_CLASS_ON_ATTRIBUTE_AXIS, xpath)
     return _ATTRIBUTE_TEST.sub(_on_attribute_axis, xpath)
 
 
@@ -96,6 +109,25 @@ def _compiled_xpath(query: str) -> etree.XPath:
 def _compiled(query: str) -> etree.XPath:
     """The compiled XPath of a CSS query (the same compiled query ``PageSelector.css`` runs)."""
     return _compiled_xpath(css_to_xpath(query))
+
+
+@lru_cache(maxsize=1024)
+def _first_compiled(query: str) -> etree.XPath | None:
+    """The compiled XPath of a CSS query's first match, for a query of one compound selector.
+
+    One compound selector (``h1.headline``, ``div.c-text``, ``time:not(.updated)``) is one step
+    from the root, ``descendant-or-self::div[...]``. A ``[1]`` after its tests makes libxml2
+    stop testing elements at the first match: a headline near the top of a page is found
+    without the class test run on every element after it (a test costs about 0.6 µs an
+    element). None for other queries (a list, combinators, ``::text``): there ``[1]`` would
+    pick the first match under each element a step reaches, so they run whole.
+    """
+    selectors = cssselect.parse(query)
+    if len(selectors) != 1 or selectors[0].pseudo_element is not None:
+        return None
+    if isinstance(selectors[0].parsed_tree, CombinedSelector):
+        return None
+    return _compiled_xpath(f"{_TRANSLATOR.css_to_xpath(query)}[1]")
 
 
 class PageSelector(Selector):
@@ -370,20 +402,33 @@ class Page:
         found: list[Any] = _compiled(query)(self.selector.root)
         return found
 
+    def first(self, query: str) -> Any | None:
+        """The first element (or string) a CSS query selects, or None.
+
+        A query of one compound selector stops testing elements at its first match.
+        """
+        first_only = _first_compiled(query)
+        found: list[Any] = (first_only or _compiled(query))(self.selector.root)
+        return found[0] if found else None
+
+    def has(self, query: str) -> bool:
+        """Whether a CSS query selects anything on the page."""
+        return self.first(query) is not None
+
     def css_text(self, query: str) -> str | None:
         """The whitespace-collapsed text of the first element matching a CSS query."""
-        found = self.nodes(query)
-        if not found:
+        found = self.first(query)
+        if found is None:
             return None
-        if isinstance(found[0], str):  # a query for an attribute or text
-            return collapse_whitespace(found[0]) or None
+        if isinstance(found, str):  # a query for an attribute or text
+            return collapse_whitespace(found) or None
         # itertext() yields what "::text" selects, without a selector made for each text node.
-        return collapse_whitespace(" ".join(found[0].itertext())) or None
+        return collapse_whitespace(" ".join(found.itertext())) or None
 
     def css_attr(self, query: str, name: str) -> str | None:
         """An attribute of the first element matching a CSS query."""
-        found = self.nodes(query)
-        value = found[0].get(name) if found and not isinstance(found[0], str) else None
+        found = self.first(query)
+        value = found.get(name) if found is not None and not isinstance(found, str) else None
         return value.strip() if value and value.strip() else None
 
 

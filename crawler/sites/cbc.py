@@ -66,7 +66,7 @@ class Detail2022(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.selector.css("h1.detailHeadline"))
+        return page.has("h1.detailHeadline")
 
     def not_an_article(self) -> str | None:
         kind = search_from(_APP_TYPE, self.page.html, 'class="appContainer')

@@ -53,7 +53,7 @@ class Stellar2022(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.meta("template_type")) or bool(page.selector.css("div.article__content"))
+        return bool(page.meta("template_type")) or page.has("div.article__content")
 
     def not_an_article(self) -> str | None:
         if "LiveBlogPosting" in str(self.page.article_json_ld.get("@type")):
@@ -77,10 +77,10 @@ class Stellar2022(ArticleParser):
         return merge_authors(people, super().authors())
 
     def body(self) -> list[Block]:
-        content = self.page.selector.css("div.article__content")
-        if not content:
+        content = self.page.first("div.article__content")
+        if content is None:
             return []
-        return extract_blocks(_with_dateline(content[0].root, "source"), self.drop, self.boilerplate)
+        return extract_blocks(_with_dateline(content, "source"), self.drop, self.boilerplate)
 
     def main_image(self) -> Image | None:
         # CNN's ImageObjects name the file "contentUrl"; the first is the lead image.
@@ -101,7 +101,7 @@ class Zones2015(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.selector.css(_ZONE_PARAGRAPHS))
+        return page.has(_ZONE_PARAGRAPHS)
 
     def headline(self) -> str | None:
         return self.page.css_text("h1.pg-headline") or super().headline()

@@ -87,18 +87,18 @@ class Aem2023(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return page.meta("page-type") == "aem-page" or bool(page.selector.css("div.c-text"))
+        return page.meta("page-type") == "aem-page" or page.has("div.c-text")
 
     def headline(self) -> str | None:
         # <title> holds an SEO headline; the display headline is the visible h1 (and JSON-LD).
         return self.page.css_text("h1.c-title__text") or super().headline()
 
     def authors(self) -> list[Author]:
-        element = self.page.selector.css("bio-content")
-        if not element:
+        element = self.page.first("bio-content")
+        if element is None:
             return super().authors()
-        people = [author(name) for name in split_byline(attribute(element, "byline", ""))]
-        return merge_authors(people, _bio_content_authors(attribute(element, "content", "")))
+        people = [author(name) for name in split_byline(element.get("byline", ""))]
+        return merge_authors(people, _bio_content_authors(element.get("content", "")))
 
     def main_image(self) -> Image | None:
         hero = self.page.selector.css("div.c-heroMedia .c-image")
@@ -118,7 +118,7 @@ class Polopoly2019(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.selector.css("div.articleBody"))
+        return page.has("div.articleBody")
 
     def headline(self) -> str | None:
         return self.page.css_text("h1.articleHeadline") or super().headline()

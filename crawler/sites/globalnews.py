@@ -15,8 +15,6 @@ import html
 import re
 from functools import cached_property
 
-from parsel import Selector
-
 from crawler.extract.blocks import Block, Element, extract_blocks
 from crawler.extract.bylines import Author, author, authors_from_json_ld, merge_authors, split_byline
 from crawler.extract.images import Image, image, image_from_json_ld
@@ -57,7 +55,7 @@ class WordPress2019(ArticleParser):
         return _story(page) is not None
 
     @cached_property
-    def story(self) -> Selector | None:
+    def story(self) -> Element | None:
         return _story(self.page)
 
     def not_an_article(self) -> str | None:
@@ -101,7 +99,7 @@ class WordPress2019(ArticleParser):
     def body(self) -> list[Block]:
         if self.story is None:
             return []
-        return extract_blocks(_story_children(self.story.root), self.drop, self.boilerplate)
+        return extract_blocks(_story_children(self.story), self.drop, self.boilerplate)
 
     def main_image(self) -> Image | None:
         # The lead is often a video whose poster is the JSON-LD image; a photo lead has a figure.
@@ -125,7 +123,7 @@ class Gnca2015(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.selector.css("span.gnca-article-story-txt"))
+        return page.has("span.gnca-article-story-txt")
 
     def not_an_article(self) -> str | None:
         return _not_an_article(self.page)
@@ -149,14 +147,10 @@ class Gnca2015(ArticleParser):
         return _json_ld_image(self.page)
 
 
-def _story(page: Page) -> Selector | None:
+def _story(page: Page) -> Element | None:
     """The ``article.js-story-text`` element, found once per page (``matches`` and ``body`` share it)."""
-
-    def find(p: Page) -> Selector | None:
-        found = p.selector.css("article.js-story-text")
-        return found[0] if found else None
-
-    return page.derived("globalnews.story", find)
+    found: Element | None = page.derived("globalnews.story", lambda p: p.first("article.js-story-text"))
+    return found
 
 
 def _story_children(story: Element) -> list[Element]:

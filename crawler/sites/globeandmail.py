@@ -50,7 +50,7 @@ class Arc(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(global_content(page)) or bool(page.selector.css("p.c-article-body__text"))
+        return bool(global_content(page)) or page.has("p.c-article-body__text")
 
     @cached_property
     def story(self) -> JsonObject:
@@ -110,7 +110,7 @@ class Legacy2014(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.selector.css("h1.entry-title"))
+        return page.has("h1.entry-title")
 
     def headline(self) -> str | None:
         # The h1 also holds an "Add to ..." watch-list link.

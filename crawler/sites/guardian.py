@@ -54,8 +54,9 @@ class _GuardianParser(ArticleParser):
     """What both Guardian templates share: refusals, tags, agency credits, caption credits."""
 
     boilerplate = _PROMOS
-    #: CSS of the byline element, whose unlinked text may name an agency.
-    byline_css = '[data-component="meta-byline"]'
+    #: CSS of the byline elements, whose unlinked text may name an agency. Separate selectors,
+    #: not one ``:is()``: each then runs on the attribute axis; mixed, they test every element.
+    byline_css: tuple[str, ...] = ('[data-component="meta-byline"]',)
 
     def not_an_article(self) -> str | None:
         if self.page.article_json_ld.get("@type") == "LiveBlogPosting":
@@ -69,7 +70,7 @@ class _GuardianParser(ArticleParser):
 
     def _with_agencies(self, people: Iterable[Author]) -> list[Author]:
         """The byline's people (without "Guardian staff"-style credits), then its agencies."""
-        byline = " ".join(self.page.nodes(f":is({self.byline_css}) ::text"))
+        byline = " ".join(self.page.nodes(", ".join(f"{css} ::text" for css in self.byline_css)))
         agencies = [
             author(name) for part in split_byline(byline) if _AGENCY.match(name := _PLACE.sub("", part))
         ]
@@ -110,7 +111,7 @@ class Frontend2014(_GuardianParser):
     version = "2014-frontend"
     body_css = "div.content__article-body > *"
     drop = ("div.submeta", "div.after-article", ".ad-slot", ".element-rich-link", "div.element-embed")
-    byline_css = '[data-component="meta-byline"], .content__headline--byline'
+    byline_css = ('[data-component="meta-byline"]', ".content__headline--byline")
 
     @classmethod
     def matches(cls, page: Page) -> bool:

@@ -102,7 +102,7 @@ class Next2018(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(page.selector.css("div.ArticleBodyWrapper"))
+        return page.has("div.ArticleBodyWrapper")
 
     def authors(self) -> list[Author]:
         people = super().authors()

@@ -55,7 +55,7 @@ class Blox2023(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return page.contains("tncms") and bool(page.selector.css("#article-body"))
+        return page.contains("tncms") and page.has("#article-body")
 
     def not_an_article(self) -> str | None:
         return _not_an_article(self.page)
@@ -100,7 +100,7 @@ class React2019(ArticleParser):
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return bool(_state(page).get("storyuuid")) or bool(page.selector.css("div.c-article-body__content"))
+        return bool(_state(page).get("storyuuid")) or page.has("div.c-article-body__content")
 
     @cached_property
     def story(self) -> JsonObject:
