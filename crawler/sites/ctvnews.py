@@ -11,6 +11,8 @@ import json
 import re
 from functools import cached_property
 
+from parsel import Selector, SelectorList
+
 from crawler.extract.arc import ans_authors, ans_body_html, ans_tags, dig, global_content
 from crawler.extract.blocks import Block, blocks_from_html
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
@@ -123,14 +125,19 @@ class Polopoly2019(ArticleParser):
     def headline(self) -> str | None:
         return self.page.css_text("h1.articleHeadline") or super().headline()
 
+    @cached_property
+    def story_data(self) -> SelectorList[Selector]:
+        """The ``div.s-data`` lines under the headline: byline and time stamps (one page walk for both)."""
+        return self.page.selector.css("div.s-data")
+
     def authors(self) -> list[Author]:
-        data = self.page.selector.css("div.s-data")
+        data = self.story_data
         linked = [author(a.css("::text").get(""), attribute(a, "href")) for a in data.css("a.bioLink")]
         bare = " ".join(data.xpath("./text()").getall())
         return merge_authors(linked, (author(name) for name in split_byline(bare)), super().authors())
 
     def date_modified(self) -> str | None:
-        for stamp in self.page.nodes("div.s-data span.date::text"):
+        for stamp in self.story_data.css("span.date::text").getall():
             if "updated" in stamp.lower():
                 return parse_date(stamp)
         return super().date_modified()
