@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from crawler import NotAnArticleError, UnknownSiteError, parse_page  # noqa: E402
 from crawler.fixtures import discover  # noqa: E402
-from crawler.sites import all_sites  # noqa: E402
+from crawler.sites import all_sites, site_for_url  # noqa: E402
 
 REFERENCE = REPO.parent / "shared" / "reference"
 
@@ -44,8 +44,8 @@ Pages = list[tuple[str, bytes]]
 Work = Callable[[str, bytes], object]
 
 
-def pages_per_second(contenders: dict[str, Work], pages: Pages, rounds: int) -> dict[str, float]:
-    """Each contender's pages per second: each page's best of ``rounds`` runs, summed.
+def best_times(contenders: dict[str, Work], pages: Pages, rounds: int) -> dict[str, list[float]]:
+    """Each contender's best time for each page, of ``rounds`` runs (pages per second: their sum).
 
     A page's best run is its cost without the interruptions of the machine's other tenants:
     best passes over the whole set varied by 40% between runs on the benchmark machine. The
@@ -61,7 +61,31 @@ def pages_per_second(contenders: dict[str, Work], pages: Pages, rounds: int) -> 
                 started = time.perf_counter()
                 work(url, html)
                 times[index] = min(times[index], time.perf_counter() - started)
-    return {name: len(pages) / sum(times) for name, times in best.items()}
+    return best
+
+
+def site_name(url: str) -> str:
+    try:
+        return site_for_url(url).name
+    except UnknownSiteError:
+        return "(no site)"
+
+
+def print_sites(pages: Pages, ours: list[float], bare: list[float]) -> None:
+    """crawler's pages per second on each site's pages, beside lxml.html's on the same pages.
+
+    Sites differ in page size (CNN's average 1 MB) far more than in parser cost; the ratio to
+    lxml.html shows what each site's parser adds to the parse.
+    """
+    by_site: dict[str, list[int]] = {}
+    for index, (url, _) in enumerate(pages):
+        by_site.setdefault(site_name(url), []).append(index)
+    print(f"{'site':<22} {'pages':>5} {'KiB':>6} {'pages/s':>8} {'lxml':>8} {'ratio':>6}")
+    for name, indexes in sorted(by_site.items()):
+        size = sum(len(pages[i][1]) for i in indexes) / len(indexes) / 1024
+        rate, lxml_rate = (len(indexes) / sum(times[i] for i in indexes) for times in (ours, bare))
+        ratio = rate / lxml_rate
+        print(f"{name:<22} {len(indexes):>5} {size:>6.0f} {rate:>8.1f} {lxml_rate:>8.1f} {ratio:>5.2f}x")
 
 
 def crawler_parse(url: str, html: bytes) -> object:
@@ -100,7 +124,9 @@ def main() -> None:
         contenders["trafilatura extract"] = trafilatura_extract
     except ImportError:
         print("(trafilatura not installed: pip install -e '.[bench]')")
-    results = pages_per_second(contenders, pages, arguments.rounds)
+    times = best_times(contenders, pages, arguments.rounds)
+    print_sites(pages, times["crawler site parsers"], times["lxml.html parse only"])
+    results = {name: len(pages) / sum(best) for name, best in times.items()}
     ours = results["crawler site parsers"]
     for name, rate in results.items():
         print(f"{name:<22} {rate:8.1f} pages/s   crawler/this = {ours / rate:5.2f}x")
