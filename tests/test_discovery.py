@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, XmlResponse
+from scrapy.http import HtmlResponse, Request, XmlResponse
 from twisted.python.failure import Failure
 
 from crawler.discovery import read_listing
@@ -144,3 +144,13 @@ def test_a_source_off_the_sites_domains_is_refused_when_the_site_is_declared() -
             article_url=ctv.article_url,
             sources=(Source("feed", "https://feeds.example.net/rss"),),
         )
+
+
+def test_a_link_urlsplit_refuses_costs_only_itself() -> None:
+    """A section front's broken link (an unbalanced "[" in its host) is skipped; the others are followed."""
+    spider = spider_for(get_site("ctvnews"))()
+    section = "https://www.ctvnews.ca/world"
+    good = "https://www.ctvnews.ca/world/u-s-china-talks-1.6445678"
+    body = f'<a href="http://[ctvnews.ca/world/a-1.6445677">x</a><a href="{good}">y</a>'.encode()
+    followed = list(spider.parse_section(HtmlResponse(section, body=body, request=Request(section))))
+    assert [request.url for request in followed] == [good]

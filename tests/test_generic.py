@@ -296,3 +296,23 @@ def test_metric_edge_cases_and_summary() -> None:
     )
     assert (summary.precision, summary.recall, summary.accuracy) == (0.5, 0.5, 0.5)
     assert summary.f1 == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("parser", ["site", "generic"])
+def test_links_urljoin_refuses_cost_their_field_not_the_record(parser: str) -> None:
+    """A lead image or canonical link with an unbalanced "[" in its host (urljoin raises) is left out."""
+    from crawler.extract.page import Page
+    from crawler.parsing import parse, parse_generic
+
+    case = FIXTURES / "globalnews" / "2024-02-08-wordpress-staff-subheads"
+    url = json.loads((case / "meta.json").read_text(encoding="utf-8"))["url"]
+    html = (case / "page.html").read_text(encoding="utf-8")
+    broken = html.replace(
+        "https:\\/\\/globalnews.ca\\/wp-content", "https:\\/\\/<![CDATA[globalnews.ca\\/wp-content"
+    )
+    broken = broken.replace('<link rel="canonical" href="https://', '<link rel="canonical" href="https://[')
+    assert broken.count("<![CDATA[") >= 2 and 'href="https://[' in broken
+    page = Page(broken, url)
+    record = parse(page) if parser == "site" else parse_generic(page)
+    assert record["canonicalUrl"] == url
+    assert record["mainImage"] is None or "[" not in record["mainImage"]["url"]

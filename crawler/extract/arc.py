@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin
 
 from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.page import JsonObject, Page
 from crawler.extract.state import json_after
+from crawler.extract.urls import joined_url
 
 _GLOBAL_CONTENT = re.compile(r"Fusion\.globalContent\s*=\s*")
 
@@ -52,7 +52,7 @@ def ans_authors(story: JsonObject, base: str) -> list[Author]:
         )
         name = full_name or credit.get("name") or ""
         url = original.get("bio_page") or credit.get("url")
-        link = urljoin(base, url) if isinstance(url, str) and url else None
+        link = joined_url(url, base) if isinstance(url, str) and url else None
         found.extend(author(person, link) for person in split_byline(name))
     return merge_authors(found)
 

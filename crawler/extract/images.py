@@ -6,7 +6,7 @@ import re
 from typing import Any, TypedDict
 
 from crawler.extract.page import collapse_whitespace
-from crawler.extract.urls import absolute_url
+from crawler.extract.urls import joined_url
 
 
 class Image(TypedDict):
@@ -20,10 +20,13 @@ class Image(TypedDict):
 _TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]+)\)\s*$", re.DOTALL)
 
 
-def image(url: str, base: str, caption: str | None = None, credit: str | None = None) -> Image:
-    """An image entry with an absolute URL and cleaned caption and credit."""
+def image(url: str, base: str, caption: str | None = None, credit: str | None = None) -> Image | None:
+    """An image entry with an absolute URL and cleaned caption and credit (None: no URL can be made)."""
+    absolute = joined_url(url.strip(), base)
+    if absolute is None:
+        return None
     return {
-        "url": absolute_url(url.strip(), base),
+        "url": absolute,
         "caption": collapse_whitespace(caption) or None if caption else None,
         "credit": collapse_whitespace(credit) or None if credit else None,
     }

@@ -142,7 +142,10 @@ class ArticleParser:
     def canonical_url(self) -> str:
         """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed."""
         stated = self.page.canonical_link or self.page.meta("og:url")
-        canonical = clean_url(stated, base=self.page.url) if stated else ""
+        try:
+            canonical = clean_url(stated, base=self.page.url) if stated else ""
+        except ValueError:  # a host with an unbalanced "[": urlsplit refuses it
+            canonical = ""
         # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
         return canonical if is_web_url(canonical) else clean_url(self.page.url)
 

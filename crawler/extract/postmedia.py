@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 import re
 from typing import ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.extract.arc import dig
 from crawler.extract.blocks import Block
 from crawler.extract.bylines import Author, author, authors_from_json_ld, merge_authors, split_byline
 from crawler.extract.page import JsonObject, Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser
+from crawler.extract.urls import joined_url
 
 __all__ = ["PostmediaContentGroup", "PostmediaParser", "PostmediaStoryV2", "page_data"]
 
@@ -147,8 +148,8 @@ class PostmediaParser(ArticleParser):
     def _breadcrumb_of_url(self) -> str | None:
         folder = urlsplit(self.page.url).path.rstrip("/").rsplit("/", 1)[0]
         for link in self.page.selector.css("nav.breadcrumbs a"):
-            href = urlsplit(urljoin(self.page.url, attribute(link, "href", ""))).path.rstrip("/")
-            if href == f"/category{folder}":
+            href = joined_url(attribute(link, "href", ""), self.page.url)
+            if href is not None and urlsplit(href).path.rstrip("/") == f"/category{folder}":
                 return collapse_whitespace(" ".join(link.css("::text").getall())) or None
         return None
 

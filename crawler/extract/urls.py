@@ -28,6 +28,18 @@ def absolute_url(url: str, base: str) -> str:
     return url if _PLAIN_ABSOLUTE.fullmatch(url) else urljoin(base, url)
 
 
+def joined_url(url: str, base: str) -> str | None:
+    """A page's link made absolute, or None where urljoin refuses it.
+
+    urljoin raises ValueError for a host with an unbalanced "[" (a broken IPv6 literal, or
+    ``https://<![CDATA[host/...``): one bad link must cost its field, not the record.
+    """
+    try:
+        return absolute_url(url, base)
+    except ValueError:
+        return None
+
+
 def clean_url(url: str, base: str | None = None) -> str:
     """Absolute URL without tracking parameters or fragment; host lower-cased."""
     absolute = absolute_url(url.strip(), base) if base else url.strip()

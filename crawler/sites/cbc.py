@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urljoin
 
 from dateutil import parser as dateutil_parser
 from dateutil import tz
@@ -23,6 +22,7 @@ from crawler.extract.images import Image, image, split_caption_credit
 from crawler.extract.page import Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser, unique
 from crawler.extract.state import search_from
+from crawler.extract.urls import joined_url
 from crawler.site import Site, Source
 
 # The labels CBC puts above an embedded video, audio clip or related story ("WATCH | ...").
@@ -92,7 +92,7 @@ class Detail2022(ArticleParser):
         linked = [
             author(
                 collapse_whitespace(link.css("::text").get("")),
-                urljoin(self.page.url, attribute(link, "href", "")),
+                joined_url(attribute(link, "href", ""), self.page.url),
             )
             for link in names.css("a[href]")
         ]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin
 
 from crawler.extract.arc import dig, global_content
 from crawler.extract.blocks import Block, blocks_from_html
@@ -20,6 +19,7 @@ from crawler.extract.bylines import Author, author, merge_authors, split_byline
 from crawler.extract.images import Image, image
 from crawler.extract.page import JsonObject, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords, unique
+from crawler.extract.urls import joined_url
 from crawler.site import Site, Source
 
 # Reuters captions end with the photo credit and, for third-party pictures, a usage notice:
@@ -54,7 +54,7 @@ class Fusion2021(ArticleParser):
         found: list[Author] = []
         for person in self.story.get("authors") or []:
             link = person.get("topic_url")
-            url = urljoin(self.page.url, link) if isinstance(link, str) and link else None
+            url = joined_url(link, self.page.url) if isinstance(link, str) and link else None
             found.extend(author(name, url) for name in _reuters_names(person.get("name") or ""))
         return merge_authors(found) or super().authors()
 

@@ -140,7 +140,11 @@ class SiteSpider(scrapy.Spider):
     def _follow_article(
         self, response: Response, url: str, listed_date: str | None = None
     ) -> Iterator[scrapy.Request]:
-        absolute = clean_url(url, base=response.url)
+        try:
+            absolute = clean_url(url, base=response.url)
+        except ValueError:  # a host with an unbalanced "[": one bad link, the page's others still count
+            self.logger.debug("%s: skipped a link urlsplit refuses: %r", response.url, url)
+            return
         if self.site.is_article_url(absolute):
             yield response.follow(
                 absolute,
