@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar, overload
+from typing import Any, AnyStr, TypeVar, overload
 
 import cssselect
 import lxml.html
@@ -303,21 +303,15 @@ class Page:
         two to four times the bytes' memory.
         """
         if self._html is None and self.raw is not None and "selector" in self.__dict__:
-            raw = self.raw
-            found = raw.find(literal.encode("utf-8"))
-            if found < 0:
+            start = _start_of(self.raw, literal.encode("utf-8"), back_to.encode("utf-8"))
+            if start < 0:
                 return ""
-            start = max(raw.rfind(back_to.encode("utf-8"), 0, found), 0) if back_to else found
             try:
-                return raw[start:].decode("utf-8")
+                return self.raw[start:].decode("utf-8")
             except UnicodeDecodeError:
                 pass  # the page's text, as ``html`` decodes it, decides
-        html = self.html
-        found = html.find(literal)
-        if found < 0:
-            return ""
-        start = max(html.rfind(back_to, 0, found), 0) if back_to else found
-        return html[start:]
+        start = _start_of(self.html, literal, back_to)
+        return self.html[start:] if start >= 0 else ""
 
     def is_blank(self) -> bool:
         """Whether the page holds nothing but white space."""
@@ -435,6 +429,14 @@ class Page:
         found = self.first(query)
         value = found.get(name) if found is not None and not isinstance(found, str) else None
         return value.strip() if value and value.strip() else None
+
+
+def _start_of(text: AnyStr, literal: AnyStr, back_to: AnyStr) -> int:
+    """Where ``Page.text_from``'s part starts in the page's text or bytes; -1 without ``literal``."""
+    found = text.find(literal)
+    if found < 0 or not back_to:
+        return found
+    return max(text.rfind(back_to, 0, found), 0)
 
 
 @dataclass

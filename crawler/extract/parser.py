@@ -17,7 +17,7 @@ from crawler.extract.bylines import Author, author, authors_from_json_ld, split_
 from crawler.extract.dates import parse_date
 from crawler.extract.images import Image, image, image_from_json_ld
 from crawler.extract.page import Page, collapse_whitespace
-from crawler.extract.urls import clean_url, is_web_url
+from crawler.extract.urls import clean_url, cleaned_link, is_web_url
 
 if TYPE_CHECKING:
     from crawler.site import Site
@@ -142,12 +142,9 @@ class ArticleParser:
     def canonical_url(self) -> str:
         """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed."""
         stated = self.page.canonical_link or self.page.meta("og:url")
-        try:
-            canonical = clean_url(stated, base=self.page.url) if stated else ""
-        except ValueError:  # a host with an unbalanced "[": urlsplit refuses it
-            canonical = ""
+        canonical = cleaned_link(stated, self.page.url) if stated else None
         # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
-        return canonical if is_web_url(canonical) else clean_url(self.page.url)
+        return canonical if canonical is not None and is_web_url(canonical) else clean_url(self.page.url)
 
 
 def _text(value: Any) -> str | None:

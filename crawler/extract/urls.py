@@ -40,6 +40,14 @@ def joined_url(url: str, base: str) -> str | None:
         return None
 
 
+def cleaned_link(url: str, base: str) -> str | None:
+    """A page's link as ``clean_url`` gives it, or None where urljoin refuses it (see ``joined_url``)."""
+    try:
+        return clean_url(url, base)
+    except ValueError:
+        return None
+
+
 def clean_url(url: str, base: str | None = None) -> str:
     """Absolute URL without tracking parameters or fragment; host lower-cased."""
     absolute = absolute_url(url.strip(), base) if base else url.strip()

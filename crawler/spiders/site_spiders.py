@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 
 from crawler.discovery import parse_listing
 from crawler.errors import CrawlerError
-from crawler.extract.urls import clean_url
+from crawler.extract.urls import cleaned_link
 from crawler.outcomes import STATS_PREFIX, download_outcome, log_words
 from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError
 from crawler.site import Site, Source
@@ -140,10 +140,9 @@ class SiteSpider(scrapy.Spider):
     def _follow_article(
         self, response: Response, url: str, listed_date: str | None = None
     ) -> Iterator[scrapy.Request]:
-        try:
-            absolute = clean_url(url, base=response.url)
-        except ValueError:  # a host with an unbalanced "[": one bad link, the page's others still count
-            self.logger.debug("%s: skipped a link urlsplit refuses: %r", response.url, url)
+        absolute = cleaned_link(url, response.url)
+        if absolute is None:  # one bad link; the page's others still count
+            self.logger.debug("%s: skipped a link urljoin refuses: %r", response.url, url)
             return
         if self.site.is_article_url(absolute):
             yield response.follow(
