@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime, timezone
 from urllib.parse import urljoin
 
@@ -51,6 +52,14 @@ def test_dates_keep_the_stated_offset(stated: str, expected: str) -> None:
 @pytest.mark.parametrize("stated", ["2023-03-24", "2021-07-26T15:39:50", "yesterday-ish", "", None, 17])
 def test_dates_without_a_zone_are_never_invented(stated: object) -> None:
     assert parse_date(stated) is None
+
+
+def test_a_zone_dateutil_does_not_know_is_refused_quietly() -> None:
+    # "IST" is India's, Ireland's or Israel's: no offset is guessed, and no warning is printed.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert parse_date("March 12, 2024 10:00 AM IST") is None
+        assert parse_date("March 12, 2024 10:00 AM EDT") == "2024-03-12T10:00:00-04:00"
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,12 @@ their offsets; a date with no zone at all is refused rather than guessed.
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from dateutil import parser as dateutil_parser
+from dateutil.parser import UnknownTimezoneWarning
 
 _ZONES = {
     "UTC": 0, "GMT": 0, "Z": 0,
@@ -85,8 +87,13 @@ def _from_display_date(text: str) -> datetime | None:
 
 
 def _from_dateutil(text: str) -> datetime | None:
+    """dateutil's fuzzy reading; a zone it does not know ("IST": India, Ireland or Israel) leaves the
+    date naive, and parse_date refuses it. dateutil warns of that zone too: the warning is silenced
+    here, since a crawl would print it once per page for a refusal that is already the answer."""
     cleaned = _MONTH_ABBREVIATION_DOT.sub(r"\1", text)
     try:
-        return dateutil_parser.parse(cleaned, tzinfos=_TZINFOS, fuzzy=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            return dateutil_parser.parse(cleaned, tzinfos=_TZINFOS, fuzzy=True)
     except (ValueError, OverflowError):
         return None
