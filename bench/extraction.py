@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from crawler.errors import CrawlerError  # noqa: E402
 from crawler.extract.page import Page  # noqa: E402
-from crawler.parsing import parse_generic  # noqa: E402
+from crawler.sites.parse import parse_generic  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "bench" / "article-extraction"
 DEFAULT_REFERENCE = REPO.parent / "shared" / "reference" / "pages"

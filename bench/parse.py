@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from crawler import NotAnArticleError, UnknownSiteError, parse_page  # noqa: E402
-from crawler.fixtures import discover  # noqa: E402
 from crawler.sites import all_sites, site_for_url  # noqa: E402
+from crawler.sites.fixtures import discover  # noqa: E402
 
 REFERENCE = REPO.parent / "shared" / "reference"
 

@@ -14,7 +14,7 @@ Every key is optional::
     log_level = "WARNING"
     redis = "redis://10.0.0.5:6379/0"     # a distributed crawl (crawl --redis): the state is kept there
 
-    [alarm]                               # the breakage alarm (crawler/coverage.py)
+    [alarm]                               # the breakage alarm (crawler/crawl/coverage.py)
     threshold = 0.9                       # a watched field in fewer than 90% of a site's article pages...
     fields = ["headline", "datePublished", "authors", "body"]   # ...of these fields
     min_pages = 5                         # sites with fewer article pages in a crawl are not judged
@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from crawler.corpus_report import COVERED_FIELDS
-from crawler.coverage import Alarm
+from crawler.crawl.coverage import Alarm
+from crawler.crawl.window import DateWindow
 from crawler.errors import ConfigError, CrawlerError
+from crawler.record import COVERED_FIELDS
 from crawler.sites import all_sites, get_site
-from crawler.window import DateWindow
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import ScheduleConfig, load_config
-from crawler.coverage import Alarm
+from crawler.crawl.coverage import Alarm
 from crawler.errors import ConfigError
 from crawler.schedule import crawl_command
 from tests.conftest import REPO

@@ -20,9 +20,9 @@ import pytest
 
 from crawler import parse_page
 from crawler.errors import BrokenPageError, EmptyPageError, NotAnArticleError, NotHtmlError
-from crawler.fixtures import Fixture, discover
+from crawler.record.validation import validate_record
 from crawler.sites import all_sites
-from crawler.validation import validate_record
+from crawler.sites.fixtures import Fixture, discover
 from tests.conftest import FIXTURES, REPO
 from tests.replay_site import copy_site
 from tests.replay_site import stored as stored_records

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
-from crawler.fixtures import Fixture, discover
-from crawler.render import sites_table, with_sites_table
+from crawler.cli.views import sites_table, with_sites_table
+from crawler.record.validation import validate_record
 from crawler.sites import all_sites
-from crawler.validation import validate_record
+from crawler.sites.fixtures import Fixture, discover
 from tests.conftest import FIXTURES, REPO
 
 CASES = list(discover(FIXTURES))

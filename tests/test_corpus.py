@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.corpus import Corpus, read_records, repair_torn_tail
 from crawler.errors import InvalidRecordError
-from crawler.fixtures import discover
+from crawler.sites.fixtures import discover
+from crawler.store.corpus import Corpus, read_records, repair_torn_tail
 from tests.conftest import FIXTURES
 
 

@@ -11,10 +11,10 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, XmlResponse
 from twisted.python.failure import Failure
 
-from crawler.discovery import read_listing
-from crawler.site import Site, Source
+from crawler.crawl.discovery import read_listing
+from crawler.crawl.spiders.site_spiders import PENDING_SITEMAPS_META, spider_for
 from crawler.sites import all_sites, get_site
-from crawler.spiders.site_spiders import PENDING_SITEMAPS_META, spider_for
+from crawler.sites.site import Site, Source
 from tests.conftest import REPO
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>

@@ -26,10 +26,10 @@ import pytest
 from bench.crawl import HOST, serve
 from crawler.config import load_config
 from crawler.distributed import redacted
-from crawler.merge import merge_corpora, whole_records
-from crawler.redis_state import RedisCrawlState, connect
 from crawler.schedule import crawl_command
 from crawler.state import ArticleState
+from crawler.state.redis import RedisCrawlState, connect
+from crawler.store.merge import merge_corpora, whole_records
 from tests.conftest import FIXTURES, REPO
 from tests.redis_server import RedisServer, redis_server
 from tests.replay_site import by_file, crawl, generated_site, lines_written

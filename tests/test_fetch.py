@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixtures import discover
+from crawler.sites.fixtures import discover
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackSite, Route, serve
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.fixtures import Fixture, discover, field_differences
-from crawler.site import Site
+from crawler.record.validation import validate_record
 from crawler.sites import all_sites
-from crawler.validation import validate_record
+from crawler.sites.fixtures import Fixture, discover, field_differences
+from crawler.sites.site import Site
 from tests.conftest import FIXTURES
 
 CASES = list(discover(FIXTURES))

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from crawler.errors import BrokenPageError, NotAnArticleError
 from crawler.extract.page import Page
-from crawler.fixtures import Fixture, discover
-from crawler.parsing import parse, parse_generic
 from crawler.record import Record
+from crawler.record.validation import validate_record
 from crawler.sites import all_sites
-from crawler.validation import validate_record
+from crawler.sites.fixtures import Fixture, discover
+from crawler.sites.parse import parse, parse_generic
 from tests.conftest import FIXTURES
 
 #: Every fixture page, which between them hold every template of every site.

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from crawler import parse_page
+from crawler.crawl.spiders.generic_spider import feed_site, registered_domain
 from crawler.errors import NotAnArticleError
-from crawler.spiders.generic_spider import feed_site, registered_domain
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackSite, Route, serve
 
@@ -302,7 +302,7 @@ def test_metric_edge_cases_and_summary() -> None:
 def test_links_urljoin_refuses_cost_their_field_not_the_record(parser: str) -> None:
     """A lead image or canonical link with an unbalanced "[" in its host (urljoin raises) is left out."""
     from crawler.extract.page import Page
-    from crawler.parsing import parse, parse_generic
+    from crawler.sites.parse import parse, parse_generic
 
     case = FIXTURES / "globalnews" / "2024-02-08-wordpress-staff-subheads"
     url = json.loads((case / "meta.json").read_text(encoding="utf-8"))["url"]

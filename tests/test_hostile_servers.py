@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawler.fixtures import Fixture, discover
+from crawler.sites.fixtures import Fixture, discover
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackSite, Route, serve
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from scrapy.http import Headers
 
-from crawler.replay import not_modified
-from crawler.state import ArticleState, CrawlState
+from crawler.crawl.replay import not_modified
+from crawler.state import ArticleState, SqliteCrawlState
 from tests.replay_site import (
     copy_site,
     crawl,
@@ -36,7 +36,7 @@ def _article(url: str, **facts: Any) -> ArticleState:
 def test_the_state_keeps_rows_across_openings_and_sees_its_own_buffer(tmp_path: Path) -> None:
     path = tmp_path / "state" / "crawl.sqlite"
     commits: list[int] = []
-    state = CrawlState(path, batch=2, before_commit=lambda: commits.append(1))
+    state = SqliteCrawlState(path, batch=2, before_commit=lambda: commits.append(1))
     state.put(_article("https://a.example/1", etag='"x"', changed_at=NOW))
     assert state.get("https://a.example/1") == _article("https://a.example/1", etag='"x"', changed_at=NOW)
     assert state.committed() == 0 and commits == []
@@ -44,7 +44,7 @@ def test_the_state_keeps_rows_across_openings_and_sees_its_own_buffer(tmp_path: 
     assert state.committed() == 2 and commits == [1]  # a full batch commits, after the hook
     state.put(_article("https://a.example/1", etag='"y"'))
     state.close()
-    with CrawlState(path) as reopened:
+    with SqliteCrawlState(path) as reopened:
         assert reopened.get("https://a.example/1") == _article("https://a.example/1", etag='"y"')
         assert reopened.get("https://a.example/3") is None
     (mode,) = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from crawler.errors import StateError
-from crawler.state import CrawlState
+from crawler.state import SqliteCrawlState
 from tests.conftest import REPO
 from tests.replay_site import by_file, copy_site, crawl, generated_site
 
@@ -129,7 +129,7 @@ def test_a_damaged_corpus_line_is_named_with_file_and_line(tmp_path: Path) -> No
 
 def _damaged_states(tmp_path: Path) -> dict[str, Path]:
     good = tmp_path / "good.sqlite"
-    with CrawlState(good) as state:
+    with SqliteCrawlState(good) as state:
         state.claim("corpus", "x")
     states = {}
     for name, damage in {
@@ -152,7 +152,7 @@ def test_a_damaged_crawl_state_is_detected_at_start_with_how_to_recover(tmp_path
     replay = copy_site("ctvnews", tmp_path / "fixtures")
     for name, state in _damaged_states(tmp_path).items():
         with pytest.raises(StateError):
-            CrawlState(state)
+            SqliteCrawlState(state)
         done = _run(_crawl_command(replay, tmp_path / "corpus", "--incremental", "--state", str(state)))
         assert done.returncode == 1, name
         (line,) = done.stderr.strip().splitlines()
@@ -163,4 +163,4 @@ def test_a_damaged_crawl_state_is_detected_at_start_with_how_to_recover(tmp_path
     state = tmp_path / "garbage.sqlite"
     state.rename(tmp_path / "garbage.sqlite.damaged")  # the recovery the message gives
     crawl(replay, tmp_path / "corpus", "ctvnews", "--incremental", "--state", str(state))
-    assert CrawlState(state).committed() == 6
+    assert SqliteCrawlState(state).committed() == 6

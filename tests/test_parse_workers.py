@@ -9,11 +9,11 @@ from typing import TypeVar
 
 import pytest
 
-from crawler import parse_workers
+from crawler.crawl import parse_workers
+from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_processes
 from crawler.errors import NotAnArticleError
-from crawler.fixtures import Fixture, discover
-from crawler.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_processes
 from crawler.record import Record
+from crawler.sites.fixtures import Fixture, discover
 from tests.conftest import FIXTURES
 
 T = TypeVar("T")

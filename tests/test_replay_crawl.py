@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixtures import discover
 from crawler.sites import all_sites
+from crawler.sites.fixtures import discover
 from tests.conftest import FIXTURES, REPO
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from crawler.fixtures import Fixture
+from crawler.sites.fixtures import Fixture
 from tests.conftest import FIXTURES, shared_path
 
 SEED_CASES = sorted(path.parent for path in FIXTURES.glob("*/*/seed-article.txt"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.blocks import Block
+from crawler.record import Block
 from crawler.sites.cp24 import SITE, _join_split_paragraphs
 
 

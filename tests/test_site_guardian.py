@@ -8,8 +8,8 @@ import pytest
 
 from crawler import parse_page
 from crawler.errors import NotAnArticleError
-from crawler.fixtures import discover
 from crawler.sites import get_site
+from crawler.sites.fixtures import discover
 from tests.conftest import FIXTURES, shared_path
 
 LIVE_URL = (

@@ -7,10 +7,10 @@ import copy
 import pytest
 from scrapy.exceptions import DropItem
 
+from crawler.crawl.pipelines import ValidationPipeline
 from crawler.errors import InvalidRecordError
-from crawler.fixtures import discover
-from crawler.pipelines import ValidationPipeline
-from crawler.validation import ValidRecord, article_schema, validate_record
+from crawler.record.validation import ValidRecord, article_schema, validate_record
+from crawler.sites.fixtures import discover
 from tests.conftest import FIXTURES
 
 

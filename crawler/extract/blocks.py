@@ -16,27 +16,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal, TypedDict
+from typing import Any
 
 import cssselect
 from lxml import etree
 
 from crawler.extract.page import collapse_whitespace, css_to_xpath, html_fragments, new_element
+from crawler.record import Block
 
-BlockType = Literal["paragraph", "heading", "list", "quote"]
 Element = Any  # lxml.html.HtmlElement; lxml ships no type stubs
-
-
-class _BlockRequired(TypedDict):
-    type: BlockType
-    text: str
-
-
-class Block(_BlockRequired, total=False):
-    """One block of the article body; a list also carries its items."""
-
-    items: list[str]
-
 
 # Labels and prompts that never belong to an article, on any site.
 COMMON_BOILERPLATE = (
@@ -270,8 +258,3 @@ def _is_boilerplate(block: Block, patterns: Sequence[re.Pattern[str]]) -> bool:
     if not _HAS_WORD.search(text):
         return True  # separators such as "------"
     return any(pattern.search(text) for pattern in patterns)
-
-
-def article_body(blocks: Sequence[Block]) -> str:
-    """The plain-text body: blocks separated by a blank line."""
-    return "\n\n".join(block["text"] for block in blocks)

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, TypedDict
+from typing import Any
 
 from crawler.extract.page import collapse_whitespace
-
-
-class _AuthorRequired(TypedDict):
-    name: str
-
-
-class Author(_AuthorRequired, total=False):
-    """An author as the record holds it: a name and, where the page links one, a profile URL."""
-
-    url: str
-
+from crawler.record import Author
 
 _LEADING_BY = re.compile(r"^\s*by\s*:?\s+", re.IGNORECASE)
 # Outlet names that contain a separator word; they credit the publisher, never a person.

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import ClassVar
 
-from crawler.extract.blocks import Block
-from crawler.extract.bylines import Author, author, authors_from_json_ld, split_byline
+from crawler.extract.bylines import author, authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.generic_body import generic_blocks
 from crawler.extract.page import Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, as_bool
 from crawler.extract.urls import domain_of
-from crawler.site import Site
+from crawler.record import Author, Block
 
-__all__ = ["GENERIC_PARSER_ID", "GenericParser", "generic_site"]
+__all__ = ["GENERIC_PARSER_ID", "GenericParser", "UnknownSite", "generic_site"]
 
 #: What ``metadata.parser`` says for records of the generic path.
 GENERIC_PARSER_ID = "generic"
@@ -65,7 +65,18 @@ _WORD = re.compile(r"[\w']+")
 _SAME_HEADLINE = 0.6
 
 
-def generic_site(page: Page) -> Site:
+@dataclass(frozen=True)
+class UnknownSite:
+    """A site no module describes, as the generic parser sees it (see ``SiteFacts``)."""
+
+    id: str
+    name: str
+    #: An unknown site has no default language: only what the page states.
+    language: str = ""
+    paywall: bool = False
+
+
+def generic_site(page: Page) -> UnknownSite:
     """The site of a page no module claims: its domain, named as the page names it."""
     domain = domain_of(page.url)
     publisher = page.article_json_ld.get("publisher")
@@ -75,14 +86,7 @@ def generic_site(page: Page) -> Site:
         or (collapse_whitespace(publisher_name) if isinstance(publisher_name, str) else None)
         or domain
     )
-    return Site(
-        id=domain,
-        name=name,
-        domains=(domain,),
-        parsers=(GenericParser,),
-        article_url=re.compile(r"."),
-        language="",  # an unknown site has no default language: only what the page states
-    )
+    return UnknownSite(id=domain, name=name)
 
 
 class GenericParser(ArticleParser):

@@ -22,8 +22,9 @@ from copy import deepcopy
 
 from lxml import etree
 
-from crawler.extract.blocks import Block, Element
+from crawler.extract.blocks import Element
 from crawler.extract.page import Page, collapse_whitespace
+from crawler.record import Block
 
 __all__ = ["generic_blocks"]
 

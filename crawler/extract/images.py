@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any, TypedDict
+from typing import Any
 
 from crawler.extract.page import collapse_whitespace
 from crawler.extract.urls import joined_url
-
-
-class Image(TypedDict):
-    """The article's lead image as the record holds it."""
-
-    url: str
-    caption: str | None
-    credit: str | None
-
+from crawler.record import Image
 
 _TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]+)\)\s*$", re.DOTALL)
 

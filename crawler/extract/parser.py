@@ -10,19 +10,37 @@ re-parsing share it.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
-from crawler.extract.blocks import Block, extract_blocks
-from crawler.extract.bylines import Author, author, authors_from_json_ld, split_byline
+from crawler.extract.blocks import extract_blocks
+from crawler.extract.bylines import author, authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
-from crawler.extract.images import Image, image, image_from_json_ld
+from crawler.extract.images import image, image_from_json_ld
 from crawler.extract.page import Page, collapse_whitespace
 from crawler.extract.urls import clean_url, cleaned_link, is_web_url
-
-if TYPE_CHECKING:
-    from crawler.site import Site
+from crawler.record import Author, Block, Image
 
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+
+
+class SiteFacts(Protocol):
+    """What a parser knows of the site it reads (``crawler.sites.site.Site`` has these, and more)."""
+
+    @property
+    def id(self) -> str:
+        """The site's id, e.g. "ctvnews"; ``metadata.parser`` and ``site.id`` of the record."""
+
+    @property
+    def name(self) -> str:
+        """The site's name as readers know it, e.g. "CTV News"."""
+
+    @property
+    def language(self) -> str:
+        """The language of pages that do not state one ("" for none)."""
+
+    @property
+    def paywall(self) -> bool:
+        """Whether the site keeps some articles for subscribers."""
 
 
 class ArticleParser:
@@ -37,7 +55,7 @@ class ArticleParser:
     #: Patterns of whole blocks that are boilerplate by their text.
     boilerplate: ClassVar[tuple[re.Pattern[str], ...]] = ()
 
-    def __init__(self, page: Page, site: Site) -> None:
+    def __init__(self, page: Page, site: SiteFacts) -> None:
         self.page = page
         self.site = site
 

@@ -1,4 +1,4 @@
-"""Embedded page state: the JSON a server-rendered React app assigns to a window global.
+"""Embedded page state: the JSON a page carries in a script, and ``dig`` to read into it.
 
 Pages built this way (the Toronto Star's 2019 site, many others) ship the story as
 ``window.__PRELOADED_STATE__ = {...};`` in a script. It holds structured fields (epoch
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from crawler.extract.page import JsonObject, Page
 
-__all__ = ["json_after", "search_from", "window_state"]
+__all__ = ["dig", "json_after", "search_from", "window_state"]
 
 
 def window_state(page: Page, name: str) -> JsonObject:
@@ -47,3 +48,15 @@ def json_after(text: str, marker: re.Pattern[str]) -> JsonObject:
     except json.JSONDecodeError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def dig(data: Any, *path: str | int) -> Any:
+    """Follow keys and indexes into nested JSON; None as soon as a step is missing."""
+    for step in path:
+        if isinstance(step, int) and isinstance(data, list) and -len(data) <= step < len(data):
+            data = data[step]
+        elif isinstance(step, str) and isinstance(data, dict):
+            data = data.get(step)
+        else:
+            return None
+    return data

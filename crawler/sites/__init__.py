@@ -1,6 +1,13 @@
-"""The site registry: every module in this package that defines ``SITE`` is a supported site.
+"""The supported sites: one small declarative module each, the registry, and page-to-record routing.
 
-Adding a site is adding a module here (plus its fixtures); nothing else changes.
+Every module in this package that defines ``SITE`` (a :class:`~crawler.sites.site.Site`) is a
+supported site: adding a site is adding a module here, plus its fixtures; nothing else changes.
+Beside them: ``site`` (what a site module declares), ``platforms`` (templates shared by several
+sites: Arc XP, Postmedia, Polopoly), ``parse`` (a page to its validated record, through its site's
+parser or the generic one) and ``fixtures`` (saved pages and the records they must give).
+
+Site code knows markup, never Scrapy's engine or storage. It may import ``crawler.extract`` and
+``crawler.record``.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from functools import cache, lru_cache
 
 from crawler.errors import UnknownSiteError
 from crawler.extract.urls import domain_of
-from crawler.site import Site
+from crawler.sites.site import Site
 
 __all__ = ["all_sites", "get_site", "site_for_url"]
 
@@ -21,7 +28,7 @@ def all_sites() -> tuple[Site, ...]:
     """Every site, sorted by id."""
     found = []
     for module_info in pkgutil.iter_modules(__path__):
-        if module_info.name.startswith("_"):
+        if module_info.name.startswith("_") or module_info.ispkg:
             continue
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         site = getattr(module, "SITE", None)

@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from crawler.extract.arc import dig
-from crawler.extract.bylines import Author, author, split_byline
-from crawler.extract.images import Image, image, split_caption_credit
+from crawler.extract.bylines import author, split_byline
+from crawler.extract.images import image, split_caption_credit
 from crawler.extract.page import JsonObject, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser
-from crawler.extract.state import json_after
-from crawler.site import Site, Source
+from crawler.extract.state import dig, json_after
+from crawler.record import Author, Image
+from crawler.sites.site import Site, Source
 
 # AP's closing pointers to more coverage ("Follow AP's full coverage of Brexit at https://...").
 _COVERAGE_PROMO = re.compile(

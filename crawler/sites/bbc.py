@@ -23,13 +23,14 @@ from urllib.parse import urlsplit
 
 from parsel import Selector, SelectorList
 
-from crawler.extract.arc import dig
-from crawler.extract.bylines import Author, author, merge_authors, split_byline
-from crawler.extract.images import Image, image
+from crawler.extract.bylines import author, merge_authors, split_byline
+from crawler.extract.images import image
 from crawler.extract.next_data import page_props
 from crawler.extract.page import JsonObject, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, unique
-from crawler.site import Site, Source
+from crawler.extract.state import dig
+from crawler.record import Author, Image
+from crawler.sites.site import Site, Source
 
 _PUBLISHER = re.compile(r"^BBC\b", re.IGNORECASE)
 # Site promos at the foot of the body ("Follow Newsbeat on Instagram...", newsletter offers).

@@ -16,14 +16,15 @@ import re
 from dateutil import parser as dateutil_parser
 from dateutil import tz
 
-from crawler.extract.bylines import Author, author, merge_authors, split_byline
+from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import format_iso, parse_date
-from crawler.extract.images import Image, image, split_caption_credit
+from crawler.extract.images import image, split_caption_credit
 from crawler.extract.page import Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser, unique
 from crawler.extract.state import search_from
 from crawler.extract.urls import joined_url
-from crawler.site import Site, Source
+from crawler.record import Author, Image
+from crawler.sites.site import Site, Source
 
 # The labels CBC puts above an embedded video, audio clip or related story ("WATCH | ...").
 _MEDIA_LABEL = re.compile(r"^(?:WATCH|LISTEN|LOOK|READ|READ MORE|MORE|RELATED|PHOTOS|IN PHOTOS)\s*[|:]")

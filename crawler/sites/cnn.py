@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from crawler.extract.blocks import Block, Element, extract_blocks
-from crawler.extract.bylines import Author, author, merge_authors, split_byline
-from crawler.extract.images import Image, image
+from crawler.extract.blocks import Element, extract_blocks
+from crawler.extract.bylines import author, merge_authors, split_byline
+from crawler.extract.images import image
 from crawler.extract.page import Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords
-from crawler.site import Site, Source
+from crawler.record import Author, Block, Image
+from crawler.sites.site import Site, Source
 
 # Kinds of page the CMS builds from the same components that are not single articles.
 _NOT_ARTICLE_TEMPLATE = re.compile(r"video|gallery|live|section|profile|index|search", re.IGNORECASE)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import html
 import re
 
-from crawler.extract.blocks import Block, extract_blocks
-from crawler.site import Site, Source
-from crawler.sites.ctvnews import ArcXP2024, Polopoly2019
+from crawler.extract.blocks import extract_blocks
+from crawler.record import Block
+from crawler.sites.platforms.arc import ArcStoryParser
+from crawler.sites.platforms.polopoly import PolopolyParser
+from crawler.sites.site import Site, Source
 
 # A paragraph that stops without closing punctuation, followed by one that starts in lower case,
 # is one paragraph the CMS split in two.
@@ -24,12 +26,16 @@ _LOWER_START = re.compile(r"^[a-z]")
 _AD_BOXES = ("div.boxAd", "div.advert", "p.ad-below")
 
 
-class Arc2024(ArcXP2024):
+class Arc2024(ArcStoryParser):
     """CP24 on Arc XP (2024 onward), the same ANS story state as CTV News."""
 
+    version = "2024-arc"
 
-class Polopoly(Polopoly2019):
+
+class Polopoly(PolopolyParser):
     """CP24 on Polopoly (until 2023)."""
+
+    version = "2019-polopoly"
 
     def headline(self) -> str | None:
         found = super().headline()

@@ -15,12 +15,13 @@ import html
 import re
 from functools import cached_property
 
-from crawler.extract.blocks import Block, Element, extract_blocks
-from crawler.extract.bylines import Author, author, authors_from_json_ld, merge_authors, split_byline
-from crawler.extract.images import Image, image, image_from_json_ld
+from crawler.extract.blocks import Element, extract_blocks
+from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, split_byline
+from crawler.extract.images import image, image_from_json_ld
 from crawler.extract.page import Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords, unique
-from crawler.site import Site, Source
+from crawler.record import Author, Block, Image
+from crawler.sites.site import Site, Source
 
 # The station or network itself ("Global News", "Global BC"), credited beside staff bylines.
 _OUTLET = re.compile(r"^global\b|^globalnews\.ca$", re.IGNORECASE)

@@ -12,13 +12,15 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from crawler.extract.arc import dig, global_content
-from crawler.extract.bylines import Author, author, merge_authors, split_byline
+from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import parse_date
-from crawler.extract.images import Image, image, split_caption_credit
+from crawler.extract.images import image, split_caption_credit
 from crawler.extract.page import JsonObject, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords, unique
-from crawler.site import Site, Source
+from crawler.extract.state import dig
+from crawler.record import Author, Image
+from crawler.sites.platforms.arc import global_content
+from crawler.sites.site import Site, Source
 
 _AD_LABEL = re.compile(r"^story continues below advertisement$", re.IGNORECASE)
 

@@ -18,12 +18,13 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from crawler.extract.bylines import Author, author, merge_authors, split_byline
+from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import parse_date
-from crawler.extract.images import Image, image, split_caption_credit
+from crawler.extract.images import image, split_caption_credit
 from crawler.extract.page import Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords
-from crawler.site import Site, Source
+from crawler.record import Author, Image
+from crawler.sites.site import Site, Source
 
 # Credits of the publication itself, or of no one in particular.
 _NO_ONE = re.compile(

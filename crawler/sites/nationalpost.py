@@ -4,7 +4,7 @@
 - 2023 to 2025: ``section.article-content__content-group`` body.
 
 Both carry JSON-LD (``creator`` is the printed byline) and the ``script#page-data`` state;
-see ``crawler/extract/postmedia.py``. Stories end with the "National Post" sign-off, then
+see ``crawler/sites/platforms/postmedia.py``. Stories end with the "National Post" sign-off, then
 the writer's bio or the paper's own promo ("Our website is the place for ...").
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.postmedia import PostmediaContentGroup, PostmediaStoryV2
-from crawler.site import Site, Source
+from crawler.sites.platforms.postmedia import PostmediaContentGroup, PostmediaStoryV2
+from crawler.sites.site import Site, Source
 
 _PROMOS = (
     re.compile(r"^our website is the place for the latest breaking news", re.IGNORECASE),

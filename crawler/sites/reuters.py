@@ -13,14 +13,16 @@ import re
 from functools import cached_property
 from typing import Any
 
-from crawler.extract.arc import dig, global_content
-from crawler.extract.blocks import Block, blocks_from_html
-from crawler.extract.bylines import Author, author, merge_authors, split_byline
-from crawler.extract.images import Image, image
+from crawler.extract.blocks import blocks_from_html
+from crawler.extract.bylines import author, merge_authors, split_byline
+from crawler.extract.images import image
 from crawler.extract.page import JsonObject, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords, unique
+from crawler.extract.state import dig
 from crawler.extract.urls import joined_url
-from crawler.site import Site, Source
+from crawler.record import Author, Block, Image
+from crawler.sites.platforms.arc import global_content
+from crawler.sites.site import Site, Source
 
 # Reuters captions end with the photo credit and, for third-party pictures, a usage notice:
 # "... April 24, 2023. @Someone/via REUTERS  THIS IMAGE HAS BEEN SUPPLIED BY A THIRD PARTY."

@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
-from crawler.extract.arc import dig
-from crawler.extract.bylines import Author, author, merge_authors, split_byline
+from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import format_iso, parse_date
-from crawler.extract.images import Image, image
+from crawler.extract.images import image
 from crawler.extract.page import JsonObject, Page, attribute
 from crawler.extract.parser import ArticleParser
-from crawler.extract.state import window_state
-from crawler.site import Site, Source
+from crawler.extract.state import dig, window_state
+from crawler.record import Author, Image
+from crawler.sites.site import Site, Source
 
 # Credit lines name a role ("Staff Reporter", "Ottawa Bureau") or the agency that wrote the story.
 _AGENCY = re.compile(

@@ -1,0 +1,181 @@
+"""``crawler crawl`` and ``crawler schedule``: crawls into the corpus, once or at intervals."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crawler.cli.common import ALARM_STATUS, DEFAULT_CONFIG, DEFAULT_CORPUS, DEFAULT_STATE, setting
+from crawler.crawl.window import DateWindow
+from crawler.errors import CrawlerError
+from crawler.sites import all_sites, get_site
+
+if TYPE_CHECKING:
+    from crawler.crawl.runner import SiteReport
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``crawl`` and ``schedule`` to the command line."""
+    crawl = commands.add_parser("crawl", help="crawl sites' feeds, sitemaps and sections into the corpus")
+    crawl.add_argument(
+        "sites", nargs="*", metavar="SITE", help="site ids (default: every site, unless --url)"
+    )
+    crawl.add_argument(
+        "--url",
+        dest="urls",
+        action="append",
+        default=[],
+        metavar="FEED",
+        help="a feed or sitemap of a site with no module: crawl what it lists with the generic parser",
+    )
+    crawl.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    crawl.add_argument(
+        "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
+    )
+    crawl.add_argument("--gzip", action="store_true", help="write the corpus files gzip-compressed")
+    crawl.add_argument(
+        "--since", help="only articles published since: 2d, 12h, 2024-05-01, or an ISO date-time"
+    )
+    crawl.add_argument("--until", help="only articles published until (same forms)")
+    crawl.add_argument("--max-articles", type=int, metavar="N", help="stop each site after N articles")
+    crawl.add_argument(
+        "--sources",
+        metavar="URL[,URL...]",
+        help="crawl these feeds or sitemaps instead of the sites' own (e.g. one sitemap of a backfill)",
+    )
+    crawl.add_argument(
+        "--incremental",
+        action="store_true",
+        help="skip articles already stored unless a feed or sitemap says they changed; revisit "
+        "those with conditional requests (keeps a crawl state, --state)",
+    )
+    crawl.add_argument(
+        "--state",
+        type=Path,
+        metavar="PATH",
+        help=f"crawl state file (SQLite) to keep (default with --incremental: {DEFAULT_STATE})",
+    )
+    crawl.add_argument(
+        "--config",
+        type=Path,
+        help=f"read the breakage alarm's [alarm] table from this file (default: {DEFAULT_CONFIG}, if any)",
+    )
+    crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help="a distributed crawl: share the request queue, seen set and crawl state with every "
+        "worker using this Redis (redis://HOST:PORT/DB); records go to OUT/workers/WORKER/",
+    )
+    crawl.add_argument(
+        "--worker", metavar="NAME", help="this worker's name with --redis (default: HOSTNAME-PID)"
+    )
+    crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.add_argument(
+        "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
+    crawl.set_defaults(run=_run_crawl)
+
+    schedule = commands.add_parser(
+        "schedule", help="crawl incrementally at intervals, as crawler.toml says, until SIGINT/SIGTERM"
+    )
+    schedule.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG, help=f"configuration file (default: {DEFAULT_CONFIG})"
+    )
+    schedule.set_defaults(run=_run_schedule)
+
+
+def _run_crawl(arguments: argparse.Namespace) -> int:
+    from crawler.config import load_config
+    from crawler.crawl.coverage import Alarm
+    from crawler.crawl.runner import crawl  # Scrapy loads only for the commands that crawl
+    from crawler.crawl.spiders.generic_spider import feed_site
+
+    site_ids = arguments.sites or ([] if arguments.urls else [site.id for site in all_sites()])
+    for site_id in site_ids:
+        try:
+            get_site(site_id)
+        except KeyError as error:
+            raise CrawlerError(str(error.args[0])) from None
+    for url in arguments.urls:
+        try:
+            feed_site(url)
+        except ValueError as error:
+            raise CrawlerError(str(error)) from None
+    DateWindow.of(arguments.since, arguments.until)  # a bad bound fails here, before any crawl
+    spider_arguments = {
+        "since": arguments.since,
+        "until": arguments.until,
+        "max_articles": arguments.max_articles,
+        "sources": arguments.sources,
+    }
+    started = time.monotonic()
+    state = arguments.state or (DEFAULT_STATE if arguments.incremental else None)
+    config = arguments.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+    alarm = load_config(config).alarm if config else Alarm()
+    settings = {
+        **alarm.settings(),
+        "LOG_LEVEL": arguments.log_level,
+        "CORPUS_GZIP": arguments.gzip,
+        "CRAWL_STATE": str(state or ""),
+        "INCREMENTAL": arguments.incremental,
+        **_distributed(arguments),
+        **dict(setting(item) for item in arguments.settings),
+    }
+    report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments, arguments.urls)
+    print(report.summary())
+    written = arguments.out
+    if arguments.redis:
+        from crawler.distributed import worker_folder
+
+        written = worker_folder(arguments.out, settings["CRAWL_WORKER"])
+    print(f"corpus {written}/, in {time.monotonic() - started:.1f} s")
+    for message in report.stopped:
+        print(f"crawler: error: the crawl stopped: {message}", file=sys.stderr)
+    breaches = report.breaches()
+    for breach in breaches:
+        print(f"crawler: alarm: {breach.message()}", file=sys.stderr)
+    if arguments.redis:
+        _after_distributed(arguments, report.sites, written)
+    if report.stopped:
+        return 1
+    return ALARM_STATUS if breaches else 0
+
+
+def _distributed(arguments: argparse.Namespace) -> dict[str, str]:
+    """The settings of a distributed crawl (--redis), checked before anything starts."""
+    if not arguments.redis:
+        if arguments.worker:
+            raise CrawlerError("--worker names a worker of a distributed crawl: give --redis too")
+        return {}
+    from crawler.distributed import check_redis, worker_name
+
+    if arguments.state:
+        raise CrawlerError("--state: with --redis the crawl state is kept in Redis, shared by the workers")
+    check_redis(arguments.redis)
+    worker = arguments.worker or worker_name()
+    if not worker.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise CrawlerError(f"--worker {worker}: use letters, digits, '-', '_' and '.' only")
+    return {"REDIS_URL": arguments.redis, "CRAWL_WORKER": worker, "CRAWL_STATE": ""}
+
+
+def _after_distributed(arguments: argparse.Namespace, reports: Sequence[SiteReport], written: Path) -> None:
+    """Say how to join the workers' folders, or fail if Redis went away mid-crawl."""
+    from crawler.distributed import redacted
+
+    if any(report.redis_lost for report in reports):
+        raise CrawlerError(
+            f"Redis at {redacted(arguments.redis)} went away mid-crawl: this worker stopped cleanly "
+            f"and kept every record it wrote in {written}/; start it again once Redis is back"
+        )
+    print(f"once every worker is done: crawler corpus merge --dir {arguments.out}")
+
+
+def _run_schedule(arguments: argparse.Namespace) -> int:
+    from crawler.config import load_config
+    from crawler.schedule import Scheduler
+
+    return Scheduler(load_config(arguments.config)).run()

@@ -1,0 +1,149 @@
+"""The breakage alarm: per-site field coverage of a crawl, and the fields that fell below the threshold.
+
+A site's redesign rarely crashes anything: its pages stop matching a template (every page is
+then "not an article"), or one field's markup moves (every record then lacks its date). Either
+way the share of the crawl's article pages that gave the field drops, so that share is what is
+watched. An article page is a page the site's URLs call an article and that reached a parser:
+a record, or a page no template recognised, or a parser failure. Pages that failed to download,
+were not HTML or were empty say nothing about the parser, so they are not counted.
+
+The threshold (default 90%) and the watched fields are Scrapy settings (``COVERAGE_THRESHOLD``,
+``COVERAGE_FIELDS``, ``COVERAGE_MIN_PAGES``), set from the ``[alarm]`` table of crawler.toml
+by ``crawler crawl`` and ``crawler schedule``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import signals
+
+from crawler.record import COVERED_FIELDS, has_field
+
+__all__ = ["REQUIRED_FIELDS", "Alarm", "Breach", "FieldCoverage", "SiteCoverage"]
+
+logger = logging.getLogger(__name__)
+
+#: The fields a redesign must not lose, watched by default.
+REQUIRED_FIELDS = ("headline", "datePublished", "authors", "body")
+#: Stats that count article pages no record came from, because of the parser.
+_UNPARSED = (
+    "crawler/skipped/not-an-article",
+    "crawler/failed/parser-error",
+    "crawler/failed/parser-crash",
+    "crawler/failed/invalid-record",
+)
+_PRESENT = "coverage/present/"
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """When to raise the alarm: a watched field in fewer than ``threshold`` of a site's article pages.
+
+    Sites with fewer than ``min_pages`` article pages in the crawl are not judged.
+    """
+
+    threshold: float = 0.9
+    fields: tuple[str, ...] = REQUIRED_FIELDS
+    min_pages: int = 5
+
+    def settings(self) -> dict[str, Any]:
+        """The Scrapy settings that say the same."""
+        return {
+            "COVERAGE_THRESHOLD": self.threshold,
+            "COVERAGE_FIELDS": list(self.fields),
+            "COVERAGE_MIN_PAGES": self.min_pages,
+        }
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Alarm:
+        return cls(
+            threshold=settings.getfloat("COVERAGE_THRESHOLD", 0.9),
+            fields=tuple(settings.getlist("COVERAGE_FIELDS", list(REQUIRED_FIELDS))),
+            min_pages=settings.getint("COVERAGE_MIN_PAGES", 5),
+        )
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One watched field of one site below the threshold."""
+
+    site_id: str
+    field: str
+    coverage: float
+    pages: int
+    threshold: float
+
+    def message(self) -> str:
+        return (
+            f"{self.site_id}: {self.field} in {self.coverage:.0%} of {self.pages} article pages, "
+            f"below the {self.threshold:.0%} threshold: has the site changed its pages?"
+        )
+
+
+@dataclass(frozen=True)
+class SiteCoverage:
+    """How many of a site's article pages gave each field, from its crawl's stats."""
+
+    site_id: str
+    pages: int
+    present: Mapping[str, int]
+
+    @classmethod
+    def from_stats(cls, site_id: str, stats: Mapping[str, Any]) -> SiteCoverage:
+        records = int(stats.get("item_scraped_count", 0))
+        unparsed = sum(int(stats.get(key, 0)) for key in _UNPARSED)
+        present = {name: int(stats.get(_PRESENT + name, 0)) for name in COVERED_FIELDS}
+        return cls(site_id, records + unparsed, present)
+
+    def share(self, name: str) -> float:
+        """The share of article pages whose record has the field (0 when there were none)."""
+        return self.present.get(name, 0) / self.pages if self.pages else 0.0
+
+    def line(self) -> str:
+        """``ctvnews field coverage (6 article pages): headline 100%  authors 83% ...``."""
+        shares = "  ".join(f"{name} {self.share(name):.0%}" for name in COVERED_FIELDS)
+        return f"{self.site_id} field coverage ({self.pages} article pages): {shares}"
+
+    def breaches(self, alarm: Alarm) -> list[Breach]:
+        """The watched fields below the threshold; none when too few pages were crawled to judge."""
+        if self.pages < max(alarm.min_pages, 1):
+            return []
+        return [
+            Breach(self.site_id, name, self.share(name), self.pages, alarm.threshold)
+            for name in alarm.fields
+            if self.share(name) < alarm.threshold
+        ]
+
+
+class FieldCoverage:
+    """Scrapy extension: counts the fields of every scraped record, and logs the alarm at the end."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.alarm = Alarm.from_settings(crawler.settings)
+        unknown = [name for name in self.alarm.fields if name not in COVERED_FIELDS]
+        if unknown:
+            known = ", ".join(COVERED_FIELDS)
+            raise ValueError(f"COVERAGE_FIELDS: unknown fields {unknown} (known: {known})")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> FieldCoverage:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def item_scraped(self, item: dict[str, Any]) -> None:
+        for name in COVERED_FIELDS:
+            if has_field(item, name):
+                self.crawler.stats.inc_value(_PRESENT + name)
+
+    def spider_closed(self, spider: Any) -> None:
+        coverage = SiteCoverage.from_stats(spider.name, self.crawler.stats.get_stats())
+        for breach in coverage.breaches(self.alarm):
+            # INFO: `crawler crawl` prints the alarm itself; `scrapy crawl` logs at INFO by default.
+            logger.info("alarm: %s", breach.message())

@@ -1,0 +1,17 @@
+"""Request meta keys the crawl's parts share (spiders, middlewares, pipelines).
+
+Kept apart from the spiders, so that a middleware reading one key does not import (and build)
+every site's spider.
+"""
+
+__all__ = ["FETCHED_AT_META", "KNOWN_META", "LISTED_DATE_META", "PENDING_SITEMAPS_META"]
+
+#: When the page was fetched, for responses that were not fetched now (replay).
+FETCHED_AT_META = "crawler_fetched_at"
+#: Present on every article request: the date its listing gives for it (sitemap ``lastmod``,
+#: else the feed's date), or None. The crawl state reads it to tell what changed.
+LISTED_DATE_META = "crawler_listed_date"
+#: The sitemaps of an index still to walk after this one.
+PENDING_SITEMAPS_META = "crawler_pending_sitemaps"
+#: The state's row for an article being revisited (incremental crawls).
+KNOWN_META = "crawler_known"

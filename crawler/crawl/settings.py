@@ -1,0 +1,109 @@
+"""Scrapy settings: polite by default (robots.txt, AutoThrottle, low concurrency, retries)."""
+
+from crawler._version import __version__
+
+BOT_NAME = "crawler"
+SPIDER_MODULES = ["crawler.crawl.spiders"]
+NEWSPIDER_MODULE = "crawler.crawl.spiders"
+
+#: Who to contact about this crawler; set it to your own address or page.
+CRAWLER_CONTACT = "https://github.com/crawler/crawler"
+USER_AGENT = f"crawler/{__version__} (news research corpus; +{CRAWLER_CONTACT})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+#: Seconds before the first retry, doubled on each next one, capped at RETRY_BACKOFF_MAX.
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 120.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+COOKIES_ENABLED = False
+
+#: Worker processes that parse article pages beside the crawl (crawler/crawl/parse_workers.py);
+#: 0 parses in the crawl process; "auto" is one worker when the machine has a second CPU. A
+#: CPU-bound crawl (a backfill from a fast server, a replay) then uses two cores: x1.8
+#: articles/s on the 2-core benchmark machine, for about 90 MB more memory.
+PARSE_PROCESSES = "auto"
+#: Records per response handled at once. A page yields one record, and Scrapy starts this many
+#: asyncio tasks for every response it scrapes (its default of 100 costs ~1 ms per page).
+CONCURRENT_ITEMS = 1
+
+ITEM_PIPELINES = {
+    "crawler.crawl.pipelines.ValidationPipeline": 100,
+    "crawler.crawl.pipelines.CorpusPipeline": 800,
+}
+#: Folder of the JSON Lines corpus; empty to write only through Scrapy's feed exports (-O).
+CORPUS_DIR = ""
+#: Write the corpus as .jsonl.gz (one gzip member per record) instead of .jsonl.
+CORPUS_GZIP = False
+
+EXTENSIONS = {
+    "crawler.crawl.progress.ProgressLine": 500,
+    "crawler.crawl.coverage.FieldCoverage": 510,
+    # With REDIS_URL: worker liveness, in-flight requests, idle workers (crawler/distributed/).
+    "crawler.distributed.Coordinator": 600,
+}
+#: With REDIS_URL set, switches the scheduler, duplicate filter and corpus folder to a distributed crawl.
+ADDONS = {"crawler.distributed.Distributed": 100}
+#: Draw a progress line on stderr while crawling (only when stderr is a terminal).
+PROGRESS_LINE = True
+
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's retry, but waiting: exponential backoff, and Retry-After on 429/503.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.crawl.politeness.BackoffRetryMiddleware": 550,
+    # Sees redirects before Scrapy's redirect middleware (600): a loop is reported, not dropped.
+    "crawler.crawl.redirects.RedirectLoopMiddleware": 610,
+    # Scrapy's meta refresh, without decoding every page whole to look for one.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.crawl.redirects.HeadMetaRefreshMiddleware": 580,
+    # Skips stored articles and revisits changed ones conditionally, when INCREMENTAL is set.
+    "crawler.crawl.incremental.IncrementalMiddleware": 575,
+    # Last before the download: answers from fixtures when REPLAY_DIR is set, else does nothing.
+    "crawler.crawl.replay.ReplayMiddleware": 990,
+}
+#: A fixtures folder to replay the crawl from instead of the network (see crawler/crawl/replay.py).
+REPLAY_DIR = ""
+
+#: The crawl state, one SQLite file (crawler/state/): per article URL, its last fetch, ETag,
+#: Last-Modified, body hash and revision. Empty: no state is kept.
+CRAWL_STATE = ""
+#: Skip articles the state has stored unless a feed or sitemap says they changed, and revisit
+#: those with conditional requests (crawler/crawl/incremental.py). Needs CRAWL_STATE.
+INCREMENTAL = False
+#: Crawl-state rows written per transaction; after a crash, at most this many articles are fetched again.
+CRAWL_STATE_BATCH = 100
+
+#: The breakage alarm (crawler/crawl/coverage.py): a field in COVERAGE_FIELDS found in fewer than
+#: COVERAGE_THRESHOLD of a site's article pages makes `crawler crawl` name the site and the
+#: field and exit 3. Sites with fewer than COVERAGE_MIN_PAGES article pages are not judged
+#: (a small sample is noise: one article without a byline is 33% of three).
+COVERAGE_THRESHOLD = 0.9
+COVERAGE_FIELDS = ["headline", "datePublished", "authors", "body"]
+COVERAGE_MIN_PAGES = 5
+#: A distributed crawl (crawler/distributed/): workers share one request queue, seen set, crawl
+#: state and memory of stored articles in this Redis (redis://HOST:PORT/DB). Empty: one process, files.
+REDIS_URL = ""
+#: The prefix of every Redis key the crawl uses (several projects can share a server).
+REDIS_PREFIX = "crawler"
+#: This worker's name, unique among running workers; its corpus is CORPUS_DIR/workers/<name>/.
+#: Empty: <hostname>-<pid>.
+CRAWL_WORKER = ""
+#: Seconds between a worker's signs of life (and acknowledgements of finished requests).
+REDIS_HEARTBEAT = 0.5
+#: Seconds without a sign of life after which a worker is dead and its requests are handed to others.
+REDIS_WORKER_TTL = 30.0

@@ -1,1 +1,0 @@
-"""Scrapy spiders: one per site, built from the site registry (see `site_spiders`)."""

@@ -1,0 +1,75 @@
+"""Reading a corpus back: records per site and day, field coverage, and a plain-text export."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crawler.files import write_text_atomically
+from crawler.record import COVERED_FIELDS, Record, has_field
+from crawler.store.corpus import read_records
+
+
+@dataclass
+class CorpusStats:
+    """Counts per site and publication day, and per-site field coverage."""
+
+    per_day: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    present: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    records: Counter[str] = field(default_factory=Counter)
+
+    def add(self, record: Record) -> None:
+        site = record["site"]["id"]
+        self.records[site] += 1
+        self.per_day[site][_day(record)] += 1
+        self.present[site].update(name for name in COVERED_FIELDS if has_field(record, name))
+
+    def coverage(self, site: str, name: str) -> float:
+        """The share of the site's records that have the field."""
+        return self.present[site][name] / self.records[site] if self.records[site] else 0.0
+
+    def coverage_line(self, site: str) -> str:
+        """Each covered field's share, e.g. ``headline 100%  authors 80%``."""
+        return "  ".join(f"{name} {self.coverage(site, name):.0%}" for name in COVERED_FIELDS)
+
+    def table(self) -> str:
+        """A readable report: records per day, then field coverage, per site."""
+        lines: list[str] = []
+        for site in sorted(self.records):
+            lines.append(f"{site}: {self.records[site]} records")
+            lines.extend(f"  {day}  {count}" for day, count in sorted(self.per_day[site].items()))
+            lines.append(f"  coverage: {self.coverage_line(site)}")
+        lines.append(f"total: {sum(self.records.values())} records in {len(self.records)} sites")
+        return "\n".join(lines)
+
+
+def corpus_stats(root: Path) -> CorpusStats:
+    """Statistics of every record in a corpus folder."""
+    stats = CorpusStats()
+    for record in read_records(root):
+        stats.add(record)
+    return stats
+
+
+def export_text(root: Path, out: Path) -> int:
+    """Write each article's newest revision as ``<out>/<site>/<day>-<id>.txt`` in the seed's shape.
+
+    The shape is ``date YYYY-MM-DD headline`` on the first line, then one paragraph per line.
+    Returns the number of files written.
+    """
+    newest: dict[str, Record] = {}
+    for record in read_records(root):
+        if record.get("revision", 1) >= newest.get(record["id"], {}).get("revision", 0):
+            newest[record["id"]] = record
+    for record in newest.values():
+        lines = [f"date {_day(record)} {record['headline']}", *(block["text"] for block in record["body"])]
+        path = out / record["site"]["id"] / f"{_day(record)}-{record['id']}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(path, "\n".join(lines) + "\n")
+    return len(newest)
+
+
+def _day(record: Record) -> str:
+    day: str = (record.get("datePublished") or record["metadata"]["dateDownloaded"])[:10]
+    return day
