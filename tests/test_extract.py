@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
 
+from crawler.extract._query import css_to_xpath, first_compiled
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import reads_as_utf8, text_problem
@@ -21,14 +22,7 @@ from crawler.extract.dates import _from_dateutil, _from_display_date, format_iso
 from crawler.extract.defects import _controls_in
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
-from crawler.extract.page import (
-    Page,
-    _first_compiled,
-    collapse_whitespace,
-    css_to_xpath,
-    html_fragments,
-    new_element,
-)
+from crawler.extract.page import Page, collapse_whitespace, html_fragments, new_element
 from crawler.extract.state import json_after, search_from
 from crawler.extract.urls import absolute_url, clean_url, url_id
 from crawler.record import word_count
@@ -481,9 +475,9 @@ def test_class_tests_select_what_cssselect_selects(fragment: str, query: str) ->
 def test_a_single_class_runs_on_the_attribute_axis_and_a_first_match_stops_early() -> None:
     assert "/@class[contains(., 'a')" in css_to_xpath("div.a > p")
     assert "@class[" not in css_to_xpath("div.a.b")  # two classes: left as cssselect writes it
-    assert _first_compiled("h1.headline").path.endswith("[1]")
+    assert first_compiled("h1.headline").path.endswith("[1]")
     for whole in ("div.a p", "div.a, p", "h1::text", "h1 ::text"):
-        assert _first_compiled(whole) is None, whole
+        assert first_compiled(whole) is None, whole
 
 
 _SELECTOR_PAGE = """<html><head><title>T</title></head><body>

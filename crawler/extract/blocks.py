@@ -21,7 +21,8 @@ from typing import Any
 import cssselect
 from lxml import etree
 
-from crawler.extract.page import collapse_whitespace, css_to_xpath, html_fragments, new_element
+from crawler.extract._query import css_to_xpath
+from crawler.extract.page import collapse_whitespace, html_fragments, new_element
 from crawler.record import Block
 
 Element = Any  # lxml.html.HtmlElement; lxml ships no type stubs
