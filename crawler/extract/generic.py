@@ -17,7 +17,7 @@ from typing import ClassVar
 from crawler.extract.bylines import author, authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.generic_body import generic_blocks
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import Page, collapse_whitespace, text_of
 from crawler.extract.parser import ArticleParser, as_bool
 from crawler.extract.urls import domain_of
 from crawler.record import Author, Block
@@ -110,10 +110,7 @@ class GenericParser(ArticleParser):
         if not stated:
             return None
         stated = self._without_site_name(html.unescape(stated))
-        displayed = [
-            collapse_whitespace(" ".join(h1.css("::text").getall()))
-            for h1 in self.page.selector.css("h1")[:5]
-        ]
+        displayed = [collapse_whitespace(text_of(h1)) for h1 in self.page.nodes("h1")[:5]]
         best = max(displayed, key=lambda text: _similarity(text, stated), default="")
         return best if best and _similarity(best, stated) >= _SAME_HEADLINE else stated
 

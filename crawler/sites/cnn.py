@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from crawler.extract.blocks import Element, extract_blocks
+from crawler.extract.blocks import extract_blocks
 from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.images import image
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import Element, Page, collapse_whitespace, text_of
 from crawler.extract.parser import ArticleParser, split_keywords
 from crawler.record import Author, Block, Image
 from crawler.sites.site import Site, Source
@@ -70,11 +70,13 @@ class Stellar2022(ArticleParser):
         return self.page.css_text("h1.headline__text") or super().headline()
 
     def authors(self) -> list[Author]:
-        names = self.page.selector.css("div.byline__names")
+        """The first byline's names, each linked to the profile its link points to; then the metadata's."""
+        names = self.page.first("div.byline__names")
         people: list[Author] = []
-        for span in names[:1].css(".byline__name"):
-            link = span.xpath("ancestor::a[1]/@href").get()
-            people.extend(author(name, link) for name in _cnn_names(" ".join(span.css("::text").getall())))
+        for span in self.page.nodes(".byline__name", within=names) if names is not None else ():
+            link = next(span.iterancestors("a"), None)
+            href = link.get("href") if link is not None else None
+            people.extend(author(name, href) for name in _cnn_names(text_of(span)))
         return merge_authors(people, super().authors())
 
     def body(self) -> list[Block]:
@@ -91,7 +93,7 @@ class Stellar2022(ArticleParser):
             return image(
                 lead["contentUrl"], self.page.url, _str(lead.get("caption")), _str(lead.get("creditText"))
             )
-        return super().main_image()
+        return self.metadata_image()
 
 
 class Zones2015(ArticleParser):
@@ -99,13 +101,11 @@ class Zones2015(ArticleParser):
 
     version = "2015-zones"
     drop = ("cite.el-editorial-source", "div.el__embedded", "div.ad", "ul.cn")
+    headline_css = "h1.pg-headline"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return page.has(_ZONE_PARAGRAPHS)
-
-    def headline(self) -> str | None:
-        return self.page.css_text("h1.pg-headline") or super().headline()
 
     def authors(self) -> list[Author]:
         byline = self.page.meta("author") or self.page.css_text(".metadata__byline__author") or ""

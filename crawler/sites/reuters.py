@@ -76,7 +76,7 @@ class Fusion2021(ArticleParser):
         return blocks_from_html(fragments)
 
     def main_image(self) -> Image | None:
-        lead = super().main_image()
+        lead = self.metadata_image()
         promo = dig(self.story, "promo_items", "images", 0)
         if lead is None or not isinstance(promo, dict) or not isinstance(promo.get("caption"), str):
             return lead

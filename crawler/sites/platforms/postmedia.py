@@ -25,7 +25,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, split_byline
-from crawler.extract.page import JsonObject, Page, attribute, collapse_whitespace
+from crawler.extract.page import JsonObject, Page, collapse_whitespace, text_of
 from crawler.extract.parser import ArticleParser
 from crawler.extract.state import dig
 from crawler.extract.urls import joined_url
@@ -100,7 +100,7 @@ class PostmediaParser(ArticleParser):
 
     def not_an_article(self) -> str | None:
         # The <html> attribute is free; the page state is a large JSON document.
-        kind = self.page.selector.root.get("data-page-type") or self.state.get("type")
+        kind = self.page.root.get("data-page-type") or self.state.get("type")
         if isinstance(kind, str) and kind.strip().lower() in _NOT_ARTICLE_TYPES:
             return f"a Postmedia {kind.strip().lower()} page"
         return None
@@ -147,10 +147,10 @@ class PostmediaParser(ArticleParser):
 
     def _breadcrumb_of_url(self) -> str | None:
         folder = urlsplit(self.page.url).path.rstrip("/").rsplit("/", 1)[0]
-        for link in self.page.selector.css("nav.breadcrumbs a"):
-            href = joined_url(attribute(link, "href", ""), self.page.url)
+        for link in self.page.nodes("nav.breadcrumbs a"):
+            href = joined_url(link.get("href", ""), self.page.url)
             if href is not None and urlsplit(href).path.rstrip("/") == f"/category{folder}":
-                return collapse_whitespace(" ".join(link.css("::text").getall())) or None
+                return collapse_whitespace(text_of(link)) or None
         return None
 
     def keywords(self) -> list[str]:
