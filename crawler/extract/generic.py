@@ -189,7 +189,7 @@ class GenericParser(ArticleParser):
 
 
 def _people_first(authors: list[Author]) -> list[Author]:
-    """The record lists real people, then the agency (README: "The record")."""
+    """The record lists real people, then the agency (docs/record.md, `authors`)."""
     return sorted(authors, key=lambda entry: bool(_AGENCY.search(entry["name"])))
 
 
