@@ -22,7 +22,14 @@ from crawler.extract.parser import ArticleParser, as_bool
 from crawler.extract.urls import domain_of
 from crawler.record import Author, Block
 
-__all__ = ["GENERIC_PARSER_ID", "GenericParser", "UnknownSite", "generic_site"]
+__all__ = [
+    "GENERIC_PARSER_ID",
+    "GenericBody",
+    "GenericParser",
+    "UnknownSite",
+    "generic_site",
+    "says_it_is_an_article",
+]
 
 #: What ``metadata.parser`` says for records of the generic path.
 GENERIC_PARSER_ID = "generic"
@@ -76,6 +83,20 @@ class UnknownSite:
     paywall: bool = False
 
 
+def says_it_is_an_article(page: Page) -> bool:
+    """Whether the page's metadata calls it an article: Article JSON-LD or microdata, og:type
+    "article", or a stated publication date. Section fronts, index pages and redirects to them
+    say none of these."""
+    og_type = (page.meta("og:type") or "").strip().lower()
+    return bool(
+        page.article_json_ld
+        or og_type.startswith("article")
+        or page.meta(*_PUBLISHED_META)
+        or page.has("[itemprop=articleBody]")
+        or page.has('[itemtype*="Article"]')
+    )
+
+
 def generic_site(page: Page) -> UnknownSite:
     """The site of a page no module claims: its domain, named as the page names it."""
     domain = domain_of(page.url)
@@ -89,7 +110,22 @@ def generic_site(page: Page) -> UnknownSite:
     return UnknownSite(id=domain, name=name)
 
 
-class GenericParser(ArticleParser):
+class GenericBody(ArticleParser):
+    """A parser whose body is the generic extractor's: for any page, or a site's page in a template it
+    does not know (the site's metadata rules with this body are the first fallback)."""
+
+    def body(self) -> list[Block]:
+        """trafilatura's article blocks, cleaned (see ``crawler.extract.generic_body``)."""
+        titles = (
+            self.headline(),
+            self.page.meta("og:title", "twitter:title"),
+            self.page.css_text("title"),
+            self.page.css_text("h1"),
+        )
+        return generic_blocks(self.page, (title for title in titles if title))
+
+
+class GenericParser(GenericBody):
     """Reads any news or blog article page, with no knowledge of its site."""
 
     version: ClassVar[str] = "generic-1"
@@ -154,16 +190,6 @@ class GenericParser(ArticleParser):
         return parse_date(self.page.article_json_ld.get("dateModified")) or parse_date(
             self.page.meta(*_MODIFIED_META)
         )
-
-    def body(self) -> list[Block]:
-        """trafilatura's article blocks, cleaned (see ``crawler.extract.generic_body``)."""
-        titles = (
-            self.headline(),
-            self.page.meta("og:title", "twitter:title"),
-            self.page.css_text("title"),
-            self.page.css_text("h1"),
-        )
-        return generic_blocks(self.page, (title for title in titles if title))
 
     def is_accessible_for_free(self) -> bool | None:
         """What JSON-LD says (on the article or on a part of it); None when it says nothing."""
