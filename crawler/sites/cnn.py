@@ -1,10 +1,14 @@
-"""CNN (cnn.com): two templates, newest first.
+"""CNN (cnn.com): three templates, newest first.
 
 - 2022 onward, the component CMS ("Stellar"): ``div.article__content`` holding
   ``p.paragraph``/``h2.subheader`` components, the dateline in ``div.source > cite``, the byline
   in ``div.byline__names``, ``meta[name=template_type]`` naming the page kind, NewsArticle JSON-LD.
 - 2015 to 2022, the "pg" zones template: ``.zn-body__paragraph`` elements (``p`` or ``div``), the
   dateline in ``cite.el-editorial-source``, metadata in meta and itemprop tags only.
+- about 2012 to 2018, CNN Money (``money.cnn.com/YYYY/MM/DD/section/slug/``, under cnn.com):
+  the text in ``div#storytext``, ``h1.article-title``, the byline in ``span.cnnbyline``, meta
+  tags with no JSON-LD, and every time in Eastern Time: ``meta[name=date]`` has no zone at all
+  ("2016-11-29 03:33:08"), the visible stamps end in "ET".
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from dateutil import parser as dateutil_parser
+from dateutil import tz
+
 from crawler.extract.blocks import extract_blocks
-from crawler.extract.bylines import author, merge_authors, split_byline
+from crawler.extract.bylines import author, merge_authors, restore_case, split_byline
+from crawler.extract.dates import format_iso
 from crawler.extract.images import image
 from crawler.extract.page import Element, Page, collapse_whitespace, text_of
 from crawler.extract.parser import ArticleParser, split_keywords
@@ -27,6 +35,13 @@ _NOT_ARTICLE_TEMPLATE = re.compile(r"video|gallery|live|section|profile|index|se
 _BYLINE_LABEL = re.compile(r"^\s*(?:analysis|opinion|review|interview|story)\s+(?=by\b)", re.IGNORECASE)
 # The outlet ("CNN", "CNN Business") and roles ("CNN meteorologist") after a name are not people.
 _OUTLET = re.compile(r"^CNN\b")
+
+
+# CNN Money's stamps: "First published November 29, 2016: 3:33 AM ET".
+_MONEY_STAMP = re.compile(
+    r"^(?:first published|updated)?\s*(?P<date>.+?\d{4}):?\s+(?P<time>.+?)\s+ET$", re.IGNORECASE
+)
+_EASTERN = tz.gettz("America/New_York")
 
 
 #: The zones template's paragraphs are ``p`` or ``div``: naming both tags lets each walk of
@@ -125,6 +140,65 @@ class Zones2015(ArticleParser):
         return extract_blocks(_paragraphs_with_dateline(paragraphs), self.drop, self.boilerplate)
 
 
+class Money2012(ArticleParser):
+    """CNN Money's story template (about 2012 to 2018): ``div#storytext``."""
+
+    version = "2012-money"
+    body_css = "#storytext > *"
+    drop = (
+        ".cnnplayer",  # the video player and its headline
+        ".share-tools",
+        ".storytimestamp",  # "CNNMoney (New York) First published ..."
+        ".inStoryHeading",  # "Related: ..." links between paragraphs
+        ".cnnoutbrain",
+        '[id^="ad_"]',
+        "#storyFooter",
+    )
+    headline_css = "h1.article-title"
+    byline_css = ".cnnbyline .byline"
+
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        return page.has("#storytext")
+
+    def authors(self) -> list[Author]:
+        return [author(restore_case(entry["name"])) for entry in super().authors()]
+
+    def date_published(self) -> str | None:
+        return _eastern(self.page.meta("date", "dc.date.issued")) or _eastern(
+            self.page.css_text(".storytimestamp .cnnDateStamp")
+        )
+
+    def date_modified(self) -> str | None:
+        # The stamp under the headline is the latest update's.
+        return _eastern(self.page.css_text(".byline-timestamp .cnnDateStamp"))
+
+    def section(self) -> str | None:
+        return self.page.meta("section") or super().section()
+
+    def body(self) -> list[Block]:
+        # The story opens with its first sentence set large, as an h2: it is text, not a sub-head.
+        blocks = super().body()
+        if blocks and blocks[0]["type"] == "heading":
+            blocks[0] = {"type": "paragraph", "text": blocks[0]["text"]}
+        return blocks
+
+
+def _eastern(stated: str | None) -> str | None:
+    """A CNN Money time, stated in Eastern Time without an offset, with its offset (EST or EDT)."""
+    if not stated:
+        return None
+    stamp = _MONEY_STAMP.match(stated)
+    text = f"{stamp['date']} {stamp['time']}" if stamp else stated
+    try:
+        moment = dateutil_parser.parse(text)
+    except (ValueError, OverflowError):
+        return None
+    if moment.tzinfo is not None:
+        return format_iso(moment)
+    return format_iso(moment.replace(tzinfo=_EASTERN))
+
+
 def _with_dateline(container: Element, dateline_class: str) -> Iterator[Element | str]:
     """The container's children, with the dateline component as loose text opening the next block."""
     for child in container:
@@ -156,8 +230,11 @@ SITE = Site(
     id="cnn",
     name="CNN",
     domains=("cnn.com",),
-    parsers=(Stellar2022, Zones2015),
-    article_url=re.compile(r"cnn\.com/(?:[\w-]+/)?\d{4}/\d{2}/\d{2}/[\w-]+/[\w-]+(?:/index\.html)?/?$"),
+    parsers=(Stellar2022, Zones2015, Money2012),
+    # www.cnn.com/YYYY/MM/DD/section/slug/ and money.cnn.com/YYYY/MM/DD/section[/subsection]/slug/.
+    article_url=re.compile(
+        r"cnn\.com/(?:[\w-]+/)?\d{4}/\d{2}/\d{2}/(?:[\w-]+/){1,2}[\w-]+(?:/index\.html)?/?$"
+    ),
     not_article_url=re.compile(r"/(?:videos?|gallery|live-news|interactive|specials|profiles)/"),
     sources=(
         Source("feed", "http://rss.cnn.com/rss/cnn_topstories.rss"),
