@@ -1,16 +1,20 @@
-"""The generic path's unseen elements: the cheap preselection drops exactly what testing every element did."""
+"""The generic body: unseen elements dropped as before, a second opinion only where in doubt."""
 
 from __future__ import annotations
 
 from copy import deepcopy
 
 import lxml.html
+import pytest
+import trafilatura
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from crawler.extract import generic_body
 from crawler.extract.blocks import Element
+from crawler.extract.generic_body import generic_blocks
+from crawler.extract.page import Page
 
 # Words that hide, or nearly do, in every case, with the letters Python's case rules fold to
 # ASCII ones (dotless i, capital dotted I, long s, Kelvin sign).
@@ -93,3 +97,36 @@ def test_hidden_elements_and_innermost_hover_cards_go_and_their_tails_stay() -> 
     assert [" ".join(p.itertext()) for p in tree.iter("p", "div")] == [
         "Kept text.", "kept", "Name",
     ]  # fmt: skip
+
+
+def _page(paragraphs: list[str]) -> Page:
+    html = "<html><body><nav><a href='/'>Home</a></nav><article><h1>A headline</h1>"
+    html += "".join(f"<p>{text}</p>" for text in paragraphs) + "</article></body></html>"
+    return Page.from_bytes(html.encode(), "https://news.example/2024/05/story")
+
+
+def _fast_flags(monkeypatch: pytest.MonkeyPatch, page: Page) -> list[bool]:
+    """The ``fast`` argument of each trafilatura call the generic body makes for a page."""
+    calls: list[bool] = []
+    extract = trafilatura.bare_extraction
+
+    def spy(*arguments: object, **options: object) -> object:
+        calls.append(bool(options.get("fast")))
+        return extract(*arguments, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    assert generic_blocks(page)
+    return calls
+
+
+def test_a_long_article_of_paragraphs_is_taken_from_the_fast_extraction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sentence = "The council voted on Tuesday to widen the road past the school, after a long debate. "
+    page = _page([f"Paragraph {n}. " + sentence * 3 for n in range(6)])
+    assert _fast_flags(monkeypatch, page) == [True]
+
+
+def test_a_short_extraction_asks_readability_and_justext_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = _page(["The council voted on Tuesday to widen the road past the school, after a long debate."] * 2)
+    assert _fast_flags(monkeypatch, page) == [True, False]
