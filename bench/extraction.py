@@ -32,9 +32,10 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -51,6 +52,7 @@ _TOKEN = re.compile(r"\w+")
 SHINGLE = 4
 
 Extractor = Callable[[bytes, str], str]
+T = TypeVar("T")
 
 
 # -- the benchmark's metric ---------------------------------------------------------------
@@ -224,6 +226,18 @@ def load_benchmark(data: Path) -> list[tuple[str, bytes, str]]:
     ]
 
 
+def _extractions(
+    pages: Sequence[tuple[str, bytes, T]], only: str | None
+) -> Iterator[tuple[str, list[str], float]]:
+    """Each installed extractor's text of every page, and its pages per CPU-second."""
+    for name, work in extractors().items():
+        if only and name != only:
+            continue
+        started = time.process_time()
+        texts = [work(html, url) for url, html, _ in pages]
+        yield name, texts, len(pages) / (time.process_time() - started)
+
+
 def run_segments(data: Path, only: str | None) -> None:
     """Score the extractors on trafilatura's evaluation corpus (gold.json, pages/)."""
     gold = json.loads((data / "gold.json").read_text(encoding="utf-8"))
@@ -236,12 +250,7 @@ def run_segments(data: Path, only: str | None) -> None:
         )
         for _, item in sorted(gold.items())
     ]
-    for name, work in extractors().items():
-        if only and name != only:
-            continue
-        started = time.process_time()
-        texts = [work(html, url) for url, html, _ in pages]
-        rate = len(pages) / (time.process_time() - started)
+    for name, texts, rate in _extractions(pages, only):
         result = score_segments((item, text) for (_, _, item), text in zip(pages, texts, strict=True))
         print(
             f"{name} F1 {result.f1:.3f} P {result.precision:.3f} R {result.recall:.3f} "
@@ -254,12 +263,7 @@ def run_extraction(data: Path, only: str | None) -> None:
         run_segments(data, only)
         return
     pages = load_benchmark(data)
-    for name, work in extractors().items():
-        if only and name != only:
-            continue
-        started = time.process_time()
-        predicted = [work(html, url) for url, html, _ in pages]
-        rate = len(pages) / (time.process_time() - started)
+    for name, predicted, rate in _extractions(pages, only):
         result = summarise((truth, text) for (_, _, truth), text in zip(pages, predicted, strict=True))
         print(
             f"{name} F1 {result.f1:.3f} P {result.precision:.3f} R {result.recall:.3f} "
