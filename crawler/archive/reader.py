@@ -1,0 +1,174 @@
+"""Reading an archive back: its response records, chosen by their headers before their bodies are read.
+
+:func:`read_responses` walks one WARC file (gzip-member or plain, ours or anyone's: Heritrix,
+wget, Common Crawl) and yields the HTTP responses a ``wanted`` test keeps, given their head
+(target URI, date, status, headers) first, so that the bodies of the rest are never kept in
+memory. :func:`read_response` reads the one response at a byte offset, as a corpus record's
+``metadata.source`` names it. Each record's block and payload digests are checked as it is
+read; a record that fails them (a torn last record a kill left, a damaged disk) is skipped
+with a warning naming the file and offset, and so is whatever follows an unreadable part.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.timeutils import iso_date_to_datetime
+
+from crawler.archive.content import ContentError, decode_content
+from crawler.errors import ArchiveError
+
+__all__ = [
+    "ArchivedResponse",
+    "ResponseHead",
+    "archive_files",
+    "read_heads",
+    "read_response",
+    "read_responses",
+]
+
+logger = logging.getLogger(__name__)
+
+_UNREADABLE = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError)
+
+
+@dataclass(frozen=True)
+class ResponseHead:
+    """A response record before its body is read: enough to decide whether to read it, and where it is."""
+
+    url: str
+    date: datetime
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    record_id: str
+    ip_address: str | None
+    file: Path
+    offset: int
+
+    def header(self, name: str) -> str | None:
+        """The first value of an HTTP header, by name in any case."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+    @property
+    def content_type(self) -> str | None:
+        return self.header("Content-Type")
+
+
+@dataclass(frozen=True)
+class ArchivedResponse(ResponseHead):
+    """A response record read whole: ``body`` as the server sent it."""
+
+    body: bytes
+
+    def decoded_body(self, max_size: int) -> bytes:
+        """The body with its ``Content-Encoding`` undone, as the crawl's parser received it."""
+        try:
+            return decode_content(self.body, self.header("Content-Encoding"), max_size)
+        except ContentError as error:
+            raise ArchiveError(f"{self.file}, offset {self.offset}", f"{self.url}: {error}") from None
+
+
+def archive_files(root: Path) -> list[Path]:
+    """The WARC files under a folder (or the file itself), sorted by folder, then name."""
+    if root.is_file():
+        return [root]
+    return sorted([*root.rglob("*.warc.gz"), *root.rglob("*.warc")])
+
+
+def read_heads(path: Path) -> Iterator[ResponseHead]:
+    """The heads of a WARC file's HTTP responses, in file order; no body is kept."""
+    for _, head in _responses(path):
+        yield head
+
+
+def read_responses(
+    path: Path, wanted: Callable[[ResponseHead], bool] | None = None
+) -> Iterator[ArchivedResponse]:
+    """The HTTP responses of a WARC file, in file order, that ``wanted`` keeps (default: all)."""
+    for record, head in _responses(path):
+        if wanted is None or wanted(head):
+            response = _whole(record, head)
+            if response is not None:
+                yield response
+
+
+def read_response(path: Path, offset: int) -> ArchivedResponse:
+    """The response record at a byte offset (a record's ``metadata.source``)."""
+    where = f"{path}, offset {offset}"
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            records = ArchiveIterator(handle, check_digests=True)
+            record = next(iter(records), None)
+            head = _head(record, path, offset) if record is not None else None
+            response = _whole(record, head) if head is not None else None
+    except OSError as error:
+        raise ArchiveError(where, f"cannot read: {error.strerror}") from None
+    except _UNREADABLE as error:
+        raise ArchiveError(where, f"no readable WARC record here: {error}") from None
+    if response is None:
+        raise ArchiveError(where, "no whole HTTP response record here")
+    return response
+
+
+def _responses(path: Path) -> Iterator[tuple[Any, ResponseHead]]:
+    """Each HTTP response record of a file with its head; a record's body is read only if asked."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise ArchiveError(str(path), f"cannot read: {error.strerror}") from None
+    with handle:
+        records = ArchiveIterator(handle, check_digests=True)
+        try:
+            for record in records:
+                head = _head(record, path, records.offset)  # the offset of the record just read
+                if head is not None:
+                    yield record, head
+        except _UNREADABLE as error:
+            logger.warning("%s: unreadable from offset %s on, skipped: %s", path, records.offset, error)
+
+
+def _head(record: Any, path: Path, offset: int) -> ResponseHead | None:
+    """The head of a response record with HTTP headers; None for any other record."""
+    if record.rec_type != "response" or not record.http_headers:
+        return None
+    fields = record.rec_headers
+    try:
+        status = int(record.http_headers.get_statuscode())
+    except ValueError:
+        return None
+    return ResponseHead(
+        url=fields.get_header("WARC-Target-URI") or "",
+        date=iso_date_to_datetime(fields.get_header("WARC-Date"), tz_aware=True),
+        status=status,
+        headers=tuple(record.http_headers.headers),
+        record_id=fields.get_header("WARC-Record-ID") or "",
+        ip_address=fields.get_header("WARC-IP-Address"),
+        file=path,
+        offset=offset,
+    )
+
+
+def _whole(record: Any, head: ResponseHead) -> ArchivedResponse | None:
+    """The record with its body, or None (with a warning) when it is cut short or its digests fail."""
+    body = record.raw_stream.read()
+    if len(body) < record.length - record.http_headers.total_len:
+        logger.warning("%s: torn record at offset %d (%s), skipped", head.file, head.offset, head.url)
+        return None
+    if record.digest_checker.passed is False:
+        problems = "; ".join(record.digest_checker.problems)
+        logger.warning(
+            "%s: damaged record at offset %d (%s), skipped: %s", head.file, head.offset, head.url, problems
+        )
+        return None
+    fields = {name: getattr(head, name) for name in ResponseHead.__dataclass_fields__}
+    return ArchivedResponse(**fields, body=body)
