@@ -102,8 +102,10 @@ def discover(root: Path, site_id: str | None = None) -> Iterator[Fixture]:
         yield Fixture(page_file.parent)
 
 
-def field_differences(expected: Record, actual: Record) -> dict[str, str]:
-    """Per top-level field of ``expected``, a unified diff where ``actual`` differs."""
+def field_differences(
+    expected: Record, actual: Record, labels: tuple[str, str] = ("expected", "actual")
+) -> dict[str, str]:
+    """Per top-level field of ``expected``, a unified diff (headed ``labels``) where ``actual`` differs."""
     differences = {}
     for field, value in expected.items():
         got = actual.get(field, "<missing>")
@@ -112,8 +114,7 @@ def field_differences(expected: Record, actual: Record) -> dict[str, str]:
                 difflib.unified_diff(
                     pretty_json(value).splitlines(),
                     pretty_json(got).splitlines(),
-                    "expected",
-                    "actual",
+                    *labels,
                     lineterm="",
                 )
             )
