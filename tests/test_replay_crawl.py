@@ -46,7 +46,10 @@ def test_replay_crawl_stores_exactly_the_expected_records(tmp_path: Path, parse_
     summary = _crawl(FIXTURES, tmp_path / "corpus", "-s", f"PARSE_PROCESSES={parse_processes}")
     stored = sorted((_without_fetch_url(r) for r in _stored(tmp_path / "corpus")), key=lambda r: r["id"])
     expected = sorted(
-        (_without_fetch_url(_from_fixture(c.expected(), c.path)) | {"revision": 1} for c in discover(FIXTURES)),
+        (
+            _without_fetch_url(_from_fixture(c.expected(), c.path)) | {"revision": 1}
+            for c in discover(FIXTURES)
+        ),
         key=lambda r: r["id"],
     )
     assert stored == expected

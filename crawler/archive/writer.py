@@ -109,11 +109,15 @@ class ArchiveWriter:
     info: Mapping[str, str]
     max_size: int = DEFAULT_MAX_SIZE
     _files: dict[str, _OpenFile] = field(default_factory=dict)
+    _single: bool = False
 
     @classmethod
     def single_file(cls, path: Path, info: Mapping[str, str]) -> ArchiveWriter:
-        """A writer that appends everything to one file (``crawler fetch URL --warc FILE``)."""
-        writer = cls(path.parent, "", info, max_size=0)
+        """A writer that appends everything to one file, whatever the folder (``crawler fetch --warc FILE``).
+
+        The file's locations name it as given.
+        """
+        writer = cls(path.parent, "", info, _single=True)
         if path.is_file():
             cut_torn_tail(path)
         writer._files[""] = writer._open(path, str(path), warc_day(datetime.now(timezone.utc)))
@@ -122,7 +126,7 @@ class ArchiveWriter:
     def write(self, folder: str, exchange: Exchange) -> Location:
         """Append the exchange's response and request records; where the response record is."""
         response, request, record_id = exchange_records(exchange)
-        opened = self._file_for(folder, warc_day(exchange.date))
+        opened = self._files[""] if self._single else self._file_for(folder, warc_day(exchange.date))
         offset = self._append(opened, response + request)
         return Location(opened.name, offset, record_id)
 
@@ -147,7 +151,7 @@ class ArchiveWriter:
 
     def _file_for(self, folder: str, day: str) -> _OpenFile:
         opened = self._files.get(folder)
-        if opened is not None and (not self.max_size or (opened.size < self.max_size and opened.day == day)):
+        if opened is not None and opened.size < self.max_size and opened.day == day:
             return opened
         directory = self.root / folder
         if opened is None:

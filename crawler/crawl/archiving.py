@@ -91,7 +91,10 @@ class BackgroundWriter:
     def submit(self, folder: str, exchange: Exchange) -> Future[Source]:
         """Queue an exchange for ``folder``; the future gives its record's source once synced."""
         future: Future[Source] = Future()
-        self._waiting.put((folder, exchange, future))
+        if self.failed is not None:
+            future.set_exception(self.failed)  # its page would have no record to point at
+        else:
+            self._waiting.put((folder, exchange, future))
         return future
 
     def close(self) -> None:
@@ -170,13 +173,12 @@ class ArchiveMiddleware:
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         if response.status >= 400 or REPLAYED_FLAG in response.flags:
             return response
-        if self.background.failed is not None:
-            self._stop(self.background.failed)
-            return response
         now = datetime.now(timezone.utc)
         # The record's dateDownloaded is the WARC-Date, so a re-parse or a replay gives the same record.
         request.meta[FETCHED_AT_META] = now
         request.meta[SOURCE_META] = self.background.submit(self.folder, exchange_of(request, response, now))
+        if self.background.failed is not None:
+            self._stop(self.background.failed)
         return response
 
     def close(self) -> None:
