@@ -12,6 +12,7 @@ articles/s or more, peak memory under 300 MB and not growing with the number of 
 from __future__ import annotations
 
 import argparse
+import gzip
 import multiprocessing
 import os
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -54,8 +56,8 @@ def sitemap(lines: list[str], kind: str) -> bytes:
     return f'<?xml version="1.0"?><{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{inner}</{root}>'.encode()
 
 
-def serve(size: int, port_queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    """The synthetic site, answering proxied requests by path."""
+def serve(size: int, port_queue: multiprocessing.Queue, gzip_pages: bool = False) -> None:  # type: ignore[type-arg]
+    """The synthetic site, answering proxied requests by path (articles gzip-encoded with ``gzip_pages``)."""
     template = SEED.read_text(encoding="utf-8")
     sitemaps = (size + PER_SITEMAP - 1) // PER_SITEMAP
 
@@ -66,6 +68,9 @@ def serve(size: int, port_queue: multiprocessing.Queue) -> None:  # type: ignore
             path = "/" + self.path.split("/", 3)[3] if self.path.startswith("http") else self.path
             body, kind = self.answer(path)
             self.send_response(200 if body else 404)
+            if gzip_pages and kind.startswith("text/html"):
+                body = gzip.compress(body, compresslevel=1)
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -156,22 +161,29 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def crawl(size: int) -> tuple[float, float, int]:
-    """Crawl a site of ``size`` articles; (seconds, peak MB of the crawl's processes, records stored)."""
+def crawl(
+    size: int, extra: Sequence[str] = (), corpus_dir: Path | None = None, gzip_pages: bool = False
+) -> tuple[float, float, int, float]:
+    """Crawl a site of ``size`` articles: seconds, peak MB of its processes, records stored, their CPU time.
+
+    ``extra``: more ``scrapy crawl`` arguments; ``corpus_dir``: a folder to keep the corpus in
+    (default: a temporary one); ``gzip_pages``: the site sends its articles gzip-encoded.
+    """
     ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    server = multiprocessing.Process(target=serve, args=(size, ports), daemon=True)
+    server = multiprocessing.Process(target=serve, args=(size, ports, gzip_pages), daemon=True)
     server.start()
     port = ports.get(timeout=30)
     # A small environment: Scrapy's proxy middleware reads every variable on each request.
     environment = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}}
     environment["http_proxy"] = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as corpus:
+    with tempfile.TemporaryDirectory() as temporary:
+        corpus = corpus_dir or Path(temporary)
         command = [
             sys.executable, "-m", "scrapy", "crawl", "ctvnews",
             "-a", f"sources={HOST}/bench/sitemap-index.xml",
             "-s", f"CORPUS_DIR={corpus}", "-s", "LOG_LEVEL=ERROR", "-s", "PROGRESS_LINE=False",
             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-            "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", *EXTRA,
+            "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", *EXTRA, *extra,
         ]  # fmt: skip
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=REPO, env=environment)
@@ -182,16 +194,16 @@ def crawl(size: int) -> tuple[float, float, int]:
         usage_of_tree.done.set()
         if status != 0:
             raise SystemExit(f"crawl of {size} articles failed (status {status})")
-        stored = sum(sum(1 for _ in path.open()) for path in Path(corpus).rglob("*.jsonl"))
+        stored = sum(sum(1 for _ in path.open()) for path in corpus.glob("*/*.jsonl"))
     server_cpu = _cpu_ticks(server.pid or 0) / os.sysconf("SC_CLK_TCK")
     server.terminate()
     crawl_cpu = usage.ru_utime + usage.ru_stime
+    parser_cpu = usage_of_tree.cpu_seconds() - usage_of_tree.cpu_seconds(child.pid)
     print(
         f"  (CPU in {seconds:.1f} s: crawl process {crawl_cpu:.1f} s, "
-        f"parser processes {usage_of_tree.cpu_seconds() - usage_of_tree.cpu_seconds(child.pid):.1f} s, "
-        f"the site's server {server_cpu:.1f} s)"
+        f"parser processes {parser_cpu:.1f} s, the site's server {server_cpu:.1f} s)"
     )
-    return seconds, max(usage_of_tree.peak_kb, usage.ru_maxrss) / 1024, stored
+    return seconds, max(usage_of_tree.peak_kb, usage.ru_maxrss) / 1024, stored, crawl_cpu + parser_cpu
 
 
 def main() -> None:
@@ -202,7 +214,7 @@ def main() -> None:
     arguments = parser.parse_args()
     results = []
     for size in arguments.sizes:
-        seconds, peak_mb, stored = crawl(size)
+        seconds, peak_mb, stored, _ = crawl(size)
         rate = stored / seconds
         results.append((size, rate, peak_mb))
         print(

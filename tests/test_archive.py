@@ -147,11 +147,11 @@ def test_a_torn_last_record_is_skipped_by_readers_and_cut_by_the_next_writer_of_
 
 def test_a_single_file_is_appended_to_after_its_torn_tail_is_cut(tmp_path: Path) -> None:
     path = tmp_path / "one.warc.gz"
-    first = ArchiveWriter.single_file(path, INFO)
+    first = ArchiveWriter(tmp_path, "w", INFO, single=path)
     kept = first.write("", _exchange(1))
     first.close()
     path.write_bytes(path.read_bytes() + b"\x1f\x8b\x08\x00 torn")
-    second = ArchiveWriter.single_file(path, INFO)
+    second = ArchiveWriter(tmp_path, "w", INFO, single=path)
     added = second.write("", _exchange(2))
     second.close()
     assert kept.file == added.file == str(path)

@@ -2,7 +2,8 @@
 
 The archive is a real archived crawl of the loopback site (tests/archive_site.py); the parser
 change is made in this process (a template's version and a tightened boilerplate rule), where
-``reparse`` runs, as a maintainer runs it before a release.
+``reparse`` runs, as a maintainer runs it before a release: it parses in this process too
+(``processes=0``), since parser processes would start from the unchanged code.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def test_a_parser_change_is_counted_by_a_dry_run_then_stored_as_new_revisions_ex
     files = _files(corpus)
     _change_the_aem_parser(monkeypatch)
 
-    dry = reparse(corpus, corpus / "warc", dry_run=True).summary()
+    dry = reparse(corpus, corpus / "warc", dry_run=True, processes=0).summary()
     assert _files(corpus) == files  # a dry run writes nothing
     changed = ALL_PAGES - AEM_PAGES
     assert dry.splitlines()[0] == (
@@ -80,7 +81,7 @@ def test_a_parser_change_is_counted_by_a_dry_run_then_stored_as_new_revisions_ex
     assert "(revision 1 -> 2):" in dry and "--- stored" in dry and "+++ reparsed" in dry
     assert '-  "parserVersion": "2023-aem/' in dry and '+  "parserVersion": "2023-aem-fixed/' in dry
 
-    report = reparse(corpus, corpus / "warc")
+    report = reparse(corpus, corpus / "warc", processes=0)
     assert (report.sites[0].revised, report.sites[0].added, report.sites[0].unchanged) == (
         AEM_PAGES,
         0,
@@ -105,7 +106,7 @@ def test_a_parser_change_is_counted_by_a_dry_run_then_stored_as_new_revisions_ex
         assert record == reparsed | {"revision": 2, "metadata": reparsed["metadata"] | {"source": source}}
 
     files = _files(corpus)
-    again = reparse(corpus, corpus / "warc")
+    again = reparse(corpus, corpus / "warc", processes=0)
     assert (again.sites[0].revised, again.sites[0].added, again.sites[0].unchanged) == (0, 0, ALL_PAGES)
     assert _files(corpus) == files  # a second run adds nothing
 
@@ -118,7 +119,7 @@ def test_a_page_the_new_parser_refuses_is_reported_and_its_record_kept(
         Aem2023, "matches", classmethod(lambda cls, page: "blinken" not in page.url and original(page))
     )
     files = _files(corpus)
-    report = reparse(corpus, corpus / "warc")
+    report = reparse(corpus, corpus / "warc", processes=0)
     (refused,) = report.sites[0].refused
     assert "blinken" in refused and refused.endswith(
         "not an article: no CTV News article template recognised"
@@ -148,7 +149,7 @@ def test_an_archived_page_with_no_record_is_added_by_the_parser_that_now_reads_i
     ).stdout  # fmt: skip
     assert f"ctvnews: {ALL_PAGES} archived article pages: 0 new revisions, 1 new articles" in done
     assert path.read_text(encoding="utf-8") == lost  # the very record the crawl had stored
-    assert reparse(corpus, corpus / "warc").sites[0].added == 0
+    assert reparse(corpus, corpus / "warc", processes=0).sites[0].added == 0
 
 
 def test_an_article_fetched_twice_keeps_its_revisions_in_fetch_order(
@@ -167,7 +168,7 @@ def test_an_article_fetched_twice_keeps_its_revisions_in_fetch_order(
     assert [record["revision"] for record in blinken] == [1, 2]
 
     _change_the_aem_parser(monkeypatch)
-    report = reparse(corpus, corpus / "warc")
+    report = reparse(corpus, corpus / "warc", processes=0)
     # Every AEM page's first capture changed; the second captures of unchanged pages then match it.
     assert report.sites[0].revised == AEM_PAGES + 1
     blinken = sorted((r for r in stored(corpus) if "blinken" in r["url"]), key=lambda r: r["revision"])
@@ -176,13 +177,18 @@ def test_an_article_fetched_twice_keeps_its_revisions_in_fetch_order(
     assert dates[2] == dates[0] < dates[3] == dates[1]  # each new revision is its capture's, in fetch order
     assert "have yet to overcome" in blinken[3]["articleBody"]  # the newest is the newest capture's
     assert blinken[3]["metadata"]["parserVersion"].startswith("2023-aem-fixed/")
-    assert reparse(corpus, corpus / "warc").sites[0].revised == 0
+    assert reparse(corpus, corpus / "warc", processes=0).sites[0].revised == 0
 
 
 def test_the_window_and_the_sites_choose_the_pages(corpus: Path) -> None:
-    assert reparse(corpus, corpus / "warc", window=DateWindow.of("2099-01-01", None)).sites[0].pages == 0
     assert (
-        reparse(corpus, corpus / "warc", ["ctvnews"], window=DateWindow.of("2d", None)).sites[0].pages
+        reparse(corpus, corpus / "warc", window=DateWindow.of("2099-01-01", None), processes=0).sites[0].pages
+        == 0
+    )
+    assert (
+        reparse(corpus, corpus / "warc", ["ctvnews"], window=DateWindow.of("2d", None), processes=0)
+        .sites[0]
+        .pages
         == ALL_PAGES
     )
     for arguments, message in (

@@ -42,9 +42,10 @@ __all__ = ["DEFAULT_MAX_SIZE", "SUFFIX", "ArchiveWriter", "Exchange", "Location"
 #: Files are closed for the next one at this size (1 GB, as Heritrix and Common Crawl do).
 DEFAULT_MAX_SIZE = 1 << 30
 SUFFIX = ".warc.gz"
-#: zlib's level for each record. Level 6 costs 2.2 ms for a 160 KB page where 1 costs 0.9 ms, for
-#: 15% less disk; most pages arrive gzip-compressed already, and the writer runs beside the crawl
-#: in a thread of its own (zlib lets go of the GIL), so the faster level wins (bench/archive.py).
+#: zlib's level for a record whose body came uncompressed. Level 6 costs 2.2 ms for a 160 KB page
+#: where 1 costs 0.9 ms, for 15% less disk. A body that came compressed (``Content-Encoding``, as
+#: most servers send pages) is stored in its member as it is (level 0): compressing it again
+#: costs the same time and saves nothing.
 COMPRESSION_LEVEL = 1
 _GZIP = 31
 #: Headers of the transfer, not of the message: Twisted has already undone the chunking.
@@ -100,33 +101,25 @@ class _OpenFile:
 class ArchiveWriter:
     """Appends exchanges to WARC files under ``root``, per site folder, for one worker.
 
-    ``info`` goes in each file's ``warcinfo`` record (crawler's version and settings). Not
-    thread-safe: one thread writes (crawler/crawl/archiving.py gives it one of its own).
+    ``info`` goes in each file's ``warcinfo`` record (crawler's version and settings). One
+    thread of one process writes (crawler/archive/serve.py runs it in a process of its own);
+    files are opened at the first write, so a writer not yet used can be sent to that process.
     """
 
     root: Path
     worker: str
     info: Mapping[str, str]
     max_size: int = DEFAULT_MAX_SIZE
+    #: One file to append everything to, whatever the folder (``crawler fetch URL --warc FILE``);
+    #: its locations name it as given.
+    single: Path | None = None
     _files: dict[str, _OpenFile] = field(default_factory=dict)
-    _single: bool = False
-
-    @classmethod
-    def single_file(cls, path: Path, info: Mapping[str, str]) -> ArchiveWriter:
-        """A writer that appends everything to one file, whatever the folder (``crawler fetch --warc FILE``).
-
-        The file's locations name it as given.
-        """
-        writer = cls(path.parent, "", info, _single=True)
-        if path.is_file():
-            cut_torn_tail(path)
-        writer._files[""] = writer._open(path, str(path), warc_day(datetime.now(timezone.utc)))
-        return writer
 
     def write(self, folder: str, exchange: Exchange) -> Location:
         """Append the exchange's response and request records; where the response record is."""
         response, request, record_id = exchange_records(exchange)
-        opened = self._files[""] if self._single else self._file_for(folder, warc_day(exchange.date))
+        day = warc_day(exchange.date)
+        opened = self._single_file(day) if self.single is not None else self._file_for(folder, day)
         offset = self._append(opened, response + request)
         return Location(opened.name, offset, record_id)
 
@@ -148,6 +141,13 @@ class ArchiveWriter:
             for opened in self._files.values():
                 os.close(opened.descriptor)
             self._files.clear()
+
+    def _single_file(self, day: str) -> _OpenFile:
+        if "" not in self._files and self.single is not None:
+            if self.single.is_file():
+                cut_torn_tail(self.single)  # a file given by hand is repaired as any file of ours is
+            self._files[""] = self._open(self.single, str(self.single), day)
+        return self._files[""]
 
     def _file_for(self, folder: str, day: str) -> _OpenFile:
         opened = self._files.get(folder)
@@ -205,6 +205,10 @@ class ArchiveWriter:
 
 def exchange_records(exchange: Exchange) -> tuple[bytes, bytes, str]:
     """The exchange's response and request records, a gzip member each, and the response's record id."""
+    encoded = any(
+        name.lower() == b"content-encoding" and value.strip().lower() not in {b"", b"identity"}
+        for name, value in exchange.response_headers
+    )
     buffer = BytesIO()
     builder = WARCWriter(buffer, gzip=False, warc_version="1.1")
     date = {"WARC-Date": warc_date(exchange.date)}
@@ -233,7 +237,11 @@ def exchange_records(exchange: Exchange) -> tuple[bytes, bytes, str]:
     )
     record_id: str = response.rec_headers.get_header("WARC-Record-ID")
     request.rec_headers.add_header("WARC-Concurrent-To", record_id)
-    return _member(builder, response, buffer), _member(builder, request, buffer), record_id
+    return (
+        _member(builder, response, buffer, 0 if encoded else COMPRESSION_LEVEL),
+        _member(builder, request, buffer),
+        record_id,
+    )
 
 
 def warcinfo_record(filename: str, info: Mapping[str, str]) -> bytes:
@@ -272,12 +280,12 @@ def next_number(directory: Path, day: str, worker: str) -> int:
     return max(numbers, default=-1) + 1
 
 
-def _member(builder: WARCWriter, record: Any, buffer: BytesIO) -> bytes:
-    """One record, written by warcio, compressed as a gzip member of its own."""
+def _member(builder: WARCWriter, record: Any, buffer: BytesIO, level: int = COMPRESSION_LEVEL) -> bytes:
+    """One record, written by warcio, compressed (at ``level``) as a gzip member of its own."""
     buffer.seek(0)
     buffer.truncate()
     builder.write_record(record)
-    compressor = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, _GZIP)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, _GZIP)
     return compressor.compress(buffer.getbuffer()) + compressor.flush()
 
 

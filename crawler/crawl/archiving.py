@@ -7,23 +7,25 @@ the body as it came over the wire, the redirects, robots.txt, feeds and sitemaps
 with an error status (a fetch that failed) is not archived, nor is one answered from fixtures
 or from an archive (flagged ``replayed``).
 
-The files are written in a thread of their own (crawler/archive/ builds the records; zlib and
-fsync let go of the GIL), so the engine does not wait for the disk. Each archived response
-carries in its meta a future of where its record is, which the thread fulfils only once the
-record is synced; the spider awaits it (:func:`page_source`) before it yields the page's
-record, so a corpus record never points at a page the disk does not hold. A write that fails
-stops the crawl, as a corpus write does.
+The files are written by a process of its own (crawler/archive/serve.py builds, digests,
+compresses and syncs the records), fed through a socket the event loop writes, so the engine
+neither waits for the disk nor shares its interpreter lock with the archive. Each archived
+response carries in its meta a future of where its record is, fulfilled once the record is
+synced; the spider awaits it (:func:`page_source`) before it yields the page's record, so a
+corpus record never points at a page the disk does not hold. A write that fails stops the
+crawl, as a corpus write does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import queue
+import logging
+import multiprocessing
+import pickle
 import re
 import socket
-import threading
-from concurrent.futures import Future
+from collections import deque
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -33,15 +35,20 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import is_asyncio_reactor_installed
+from twisted.internet.defer import Deferred
 
 from crawler._version import __version__
 from crawler.archive import ArchiveWriter, Exchange
+from crawler.archive.serve import FRAME, frame, serve
 from crawler.crawl.meta import FETCHED_AT_META, REPLAYED_FLAG, SOURCE_META
 from crawler.crawl.pipelines import stop_crawl
-from crawler.errors import ArchiveError
+from crawler.errors import ArchiveError, CrawlerError
 
-__all__ = ["ArchiveMiddleware", "BackgroundWriter", "exchange_of", "page_source", "warcinfo"]
+__all__ = ["ArchiveMiddleware", "ArchiveProcess", "exchange_of", "page_source", "warcinfo"]
+
+logger = logging.getLogger(__name__)
 
 Source = dict[str, Any]
 #: The settings a file's warcinfo record states, besides crawler's version and the User-Agent.
@@ -57,8 +64,8 @@ _STATED_SETTINGS = (
     "INCREMENTAL",
     "CRAWL_WORKER",
 )
-#: Exchanges waiting for the writer thread before the engine waits for it (each holds its body).
-_QUEUE_DEPTH = 64
+#: Room in the kernel for several pages on their way to the archive process.
+_SOCKET_BUFFER = 4 * 1024 * 1024
 
 
 async def page_source(response: Response) -> Source | None:
@@ -66,85 +73,94 @@ async def page_source(response: Response) -> Source | None:
 
     Raises ArchiveError when the page could not be archived.
     """
-    source: Source | Future[Source] | None = response.meta.get(SOURCE_META)
-    if not isinstance(source, Future):
-        return source
-    if is_asyncio_reactor_installed():
-        return await asyncio.wrap_future(source)
-    return source.result()  # the writer thread needs nothing from the reactor to finish
+    source: Source | asyncio.Future[Source] | None = response.meta.get(SOURCE_META)
+    if isinstance(source, asyncio.Future):
+        return await source
+    return source
 
 
-class BackgroundWriter:
-    """An ArchiveWriter in a thread of its own: exchanges in, synced locations out, as futures.
+class ArchiveProcess:
+    """The archive's writer in a process of its own; :meth:`submit` gives a future of a record's source.
 
-    The thread writes whatever is waiting, syncs once for all of it, then fulfils the futures.
-    After a failure every later exchange fails with the same error (``failed``).
+    The process starts with the first exchange, inside the running event loop. After a failure
+    (``failed``: a write the disk refused, or the process lost) every exchange fails the same way.
     """
 
     def __init__(self, writer: ArchiveWriter) -> None:
         self.writer = writer
         self.failed: ArchiveError | None = None
-        self._waiting: queue.Queue[tuple[str, Exchange, Future[Source]] | None] = queue.Queue(_QUEUE_DEPTH)
-        self._thread = threading.Thread(target=self._run, name="crawler-archive", daemon=True)
-        self._thread.start()
+        self._process: Any = None
+        self._stream: asyncio.StreamWriter | None = None
+        self._answers: asyncio.Task[None] | None = None
+        self._waiting: deque[asyncio.Future[Source]] = deque()
 
-    def submit(self, folder: str, exchange: Exchange) -> Future[Source]:
-        """Queue an exchange for ``folder``; the future gives its record's source once synced."""
-        future: Future[Source] = Future()
-        if self.failed is not None:
-            future.set_exception(self.failed)  # its page would have no record to point at
-        else:
-            self._waiting.put((folder, exchange, future))
+    async def submit(self, folder: str, exchange: Exchange) -> asyncio.Future[Source]:
+        """Send an exchange to be archived in ``folder``; waits only while the process is behind."""
+        future: asyncio.Future[Source] = asyncio.get_running_loop().create_future()
+        if self._stream is None and self.failed is None:
+            await self._start()
+        if self.failed is not None or self._stream is None:
+            future.set_exception(self.failed or ArchiveError(str(self.writer.root), "not started"))
+            return future
+        self._waiting.append(future)
+        self._stream.write(frame((folder, exchange)))
+        await self._stream.drain()
         return future
 
-    def close(self) -> None:
-        """Write what is waiting, sync and close the files; raises the failure, if any."""
-        self._waiting.put(None)
-        self._thread.join()
-        if self.failed is not None:
-            raise self.failed
+    async def close(self) -> None:
+        """Let the process write what it has, sync and close its files, and end."""
+        if self._stream is None:
+            return
+        self._stream.get_extra_info("socket").shutdown(socket.SHUT_WR)  # the process reads its end
+        if self._answers is not None:
+            await self._answers
+        self._stream.close()
+        await asyncio.get_running_loop().run_in_executor(None, self._process.join)
 
-    def _run(self) -> None:
-        closing = False
-        while not closing:
-            batch = [self._waiting.get()]
-            while not self._waiting.empty():
-                batch.append(self._waiting.get_nowait())
-            closing = None in batch
-            self._write([item for item in batch if item is not None])
+    async def _start(self) -> None:
+        ours, theirs = socket.socketpair()
+        for end in (ours, theirs):
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SOCKET_BUFFER)
+        # As the parser processes do: a fork server that inherits none of the crawl's reactor or threads.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["crawler.archive.serve"])
+        self._process = context.Process(
+            target=serve, args=(theirs, self.writer), name="crawler-archive", daemon=True
+        )
+        self._process.start()
+        theirs.close()
+        reader, self._stream = await asyncio.open_connection(sock=ours)
+        self._answers = asyncio.get_running_loop().create_task(self._read_answers(reader))
+
+    async def _read_answers(self, reader: asyncio.StreamReader) -> None:
+        """Fulfil each future in order; fail them all if the process dies."""
         try:
-            self.writer.close()
-        except ArchiveError as error:
-            self.failed = self.failed or error
-
-    def _write(self, batch: list[tuple[str, Exchange, Future[Source]]]) -> None:
-        written: list[tuple[Future[Source], Source]] = []
-        for folder, exchange, future in batch:
-            if self.failed is None:
-                try:
-                    written.append((future, self.writer.write(folder, exchange).source()))
-                    continue
-                except ArchiveError as error:
-                    self.failed = error
-            future.set_exception(self.failed)
-        if written and self.failed is None:
-            try:
-                self.writer.sync()
-            except ArchiveError as error:
-                self.failed = error
-        for future, source in written:
-            if self.failed is None:
-                future.set_result(source)
-            else:
-                future.set_exception(self.failed)
+            while True:
+                (length,) = FRAME.unpack(await reader.readexactly(FRAME.size))
+                ok, value = pickle.loads(await reader.readexactly(length))
+                future = self._waiting.popleft()
+                if ok:
+                    future.set_result(value)
+                else:
+                    self.failed = self.failed or value
+                    future.set_exception(value)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        if self._waiting:
+            self.failed = self.failed or ArchiveError(str(self.writer.root), "the archive process died")
+            logger.error("%s", self.failed)
+        while self._waiting:
+            self._waiting.popleft().set_exception(
+                self.failed or ArchiveError(str(self.writer.root), "closed")
+            )
 
 
 class ArchiveMiddleware:
     """Downloader middleware: archives each response as it arrives, with the request that asked for it."""
 
-    def __init__(self, crawler: Any, background: BackgroundWriter) -> None:
+    def __init__(self, crawler: Any, archive: ArchiveProcess) -> None:
         self.crawler = crawler
-        self.background = background
+        self.archive = archive
         #: The site folder of this crawl's files: the site's id (a feed's domain for the generic spider).
         self.folder = ""
         self._stopped = False
@@ -155,13 +171,20 @@ class ArchiveMiddleware:
         folder, single = settings.get("WARC_DIR"), settings.get("WARC_FILE")
         if not folder and not single:
             raise NotConfigured
+        if not is_asyncio_reactor_installed():
+            raise CrawlerError(
+                "archiving (WARC_DIR, WARC_FILE) needs Scrapy's asyncio reactor (TWISTED_REACTOR)"
+            )
         info = warcinfo(settings, crawler.spidercls.name)
-        if single:
-            writer = ArchiveWriter.single_file(Path(single), info)
-        else:
-            worker = _file_safe(settings.get("CRAWL_WORKER") or socket.gethostname())
-            writer = ArchiveWriter(Path(folder), worker, info, settings.getint("WARC_MAX_SIZE"))
-        middleware = cls(crawler, BackgroundWriter(writer))
+        worker = _file_safe(settings.get("CRAWL_WORKER") or socket.gethostname())
+        writer = ArchiveWriter(
+            Path(folder or "."),
+            worker,
+            info,
+            settings.getint("WARC_MAX_SIZE"),
+            Path(single) if single else None,
+        )
+        middleware = cls(crawler, ArchiveProcess(writer))
         crawler.signals.connect(middleware.opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware
@@ -170,23 +193,27 @@ class ArchiveMiddleware:
         site = getattr(spider, "site", None)
         self.folder = site.id if site is not None else spider.name
 
-    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+    async def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         if response.status >= 400 or REPLAYED_FLAG in response.flags:
             return response
         now = datetime.now(timezone.utc)
         # The record's dateDownloaded is the WARC-Date, so a re-parse or a replay gives the same record.
         request.meta[FETCHED_AT_META] = now
-        request.meta[SOURCE_META] = self.background.submit(self.folder, exchange_of(request, response, now))
-        if self.background.failed is not None:
-            self._stop(self.background.failed)
+        request.meta[SOURCE_META] = await self.archive.submit(
+            self.folder, exchange_of(request, response, now)
+        )
+        if self.archive.failed is not None:
+            self._stop(self.archive.failed)
         return response
 
-    def close(self) -> None:
-        """Write what is waiting and close the files (the spider's last pages are in them)."""
-        try:
-            self.background.close()
-        except ArchiveError as error:
-            self._stop(error)
+    def close(self) -> Deferred[None]:
+        """Let the archive process write what is waiting and close its files (the last pages are in them)."""
+        return deferred_from_coro(self._close())
+
+    async def _close(self) -> None:
+        await self.archive.close()
+        if self.archive.failed is not None:
+            self._stop(self.archive.failed)
 
     def _stop(self, error: ArchiveError) -> None:
         if not self._stopped:

@@ -21,13 +21,14 @@ revision, when its page was fetched and a hash of each compared field.
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
 import json
 import logging
 import re
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,14 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from crawler.archive import ArchivedResponse, ResponseHead, archive_files, read_responses
+from crawler.crawl.parse_workers import FetchedPage, PageParser
 from crawler.crawl.settings import DOWNLOAD_MAXSIZE
 from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError, UnknownSiteError
-from crawler.extract.page import Page
 from crawler.record import Record, article_schema
 from crawler.sites import site_for_url
 from crawler.sites.fixtures import field_differences
-from crawler.sites.parse import parse
 from crawler.store.corpus import Corpus, read_records
 
 __all__ = ["ReparseReport", "SiteReparse", "reparse"]
@@ -54,6 +54,8 @@ logger = logging.getLogger(__name__)
 _FETCH_FIELDS = frozenset({"revision", "metadata.dateDownloaded", "metadata.source"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+#: Pages parsed ahead of the one being compared: enough to keep the parser processes busy.
+_IN_FLIGHT = 8
 
 
 @cache
@@ -197,22 +199,25 @@ def reparse(
     dry_run: bool = False,
     examples: int = 3,
     compress: bool = False,
+    processes: int | str = "auto",
 ) -> ReparseReport:
     """Re-parse the archived article pages of ``sites`` (default: all) fetched in ``window``.
 
     ``examples``: changes per site shown as diffs. ``compress``: new corpus files as .jsonl.gz.
+    ``processes``: parser processes, as the crawl's ``PARSE_PROCESSES`` (crawler/crawl/parse_workers.py):
+    pages are read, compared and stored here while the next ones are parsed beside.
     """
     folders = site_folders(archive_dir, sites)
     stored = StoredRecords.read(corpus_dir)
     report = ReparseReport(dry_run)
     corpus = None if dry_run else Corpus(corpus_dir, compress)
     try:
-        for folder, files in folders.items():
-            site = SiteReparse(folder)
-            report.sites.append(site)
-            pages = _in_fetch_order(files, _wanted(window or DateWindow()))
-            for response in pages:
-                _reparse_page(response, archive_dir, stored, corpus, site, examples)
+        for folder in folders:
+            report.sites.append(SiteReparse(folder))
+        comparings = [_Comparing(archive_dir, stored, corpus, site, examples) for site in report.sites]
+        wanted = _wanted(window or DateWindow())
+        pages = [_in_fetch_order(files, wanted) for files in folders.values()]
+        asyncio.run(_reparse_sites(list(zip(pages, comparings, strict=True)), processes))
     finally:
         if corpus is not None:
             corpus.close()
@@ -260,70 +265,97 @@ def _in_fetch_order(files: Iterable[Path], wanted: Any) -> Iterator[ArchivedResp
         yield from heapq.merge(*(read_responses(path, wanted) for path in day), key=lambda page: page.date)
 
 
-def _reparse_page(
-    response: ArchivedResponse,
-    archive_dir: Path,
-    stored: StoredRecords,
-    corpus: Corpus | None,
-    site: SiteReparse,
-    examples: int,
+async def _reparse_sites(
+    sites: list[tuple[Iterator[ArchivedResponse], _Comparing]], processes: int | str
 ) -> None:
-    site.pages += 1
-    record = _parsed(response, stored, site)
-    if record is None:
-        return
-    record["metadata"]["source"] = {
-        "warcFile": response.file.relative_to(archive_dir).as_posix(),
-        "warcOffset": response.offset,
-        "warcRecordId": response.record_id,
-    }
-    fetched, hashes = _fetched(record), field_hashes(record)
-    old = stored.compared_with(record["id"], fetched)
-    if old is not None and old.fields == hashes:
-        site.unchanged += 1
-        return
-    if not stored.holds(record["id"]):
-        if corpus is not None and not corpus.add(record, validated=True):
-            site.duplicates += 1
-            return
-        site.added += 1
-        stored.note(record["id"], 1, fetched, hashes)
-        return
-    revision = (
-        corpus.revise(record, validated=True) if corpus is not None else stored.next_revision(record["id"])
-    )
-    stored.note(record["id"], revision, fetched, hashes)
-    site.revised += 1
-    old_revision = old.revision if old is not None else revision - 1
-    if old is not None:
-        site.fields.update(
-            name for name, a, b in zip(compared_fields(), old.fields, hashes, strict=True) if a != b
-        )
-    if len(site.changes) < examples:
-        site.changes.append(Change(response.url, record["id"], old_revision, revision, new=record))
-
-
-def _parsed(response: ArchivedResponse, stored: StoredRecords, site: SiteReparse) -> Record | None:
-    """The page's record by today's parsers; None (counted, or reported) when they refuse it."""
+    """Parse each site's pages (a few at a time in flight), and compare and store them in their order."""
+    parser = PageParser(processes)
     try:
-        page = Page.from_bytes(
-            response.decoded_body(DOWNLOAD_MAXSIZE),
-            url=response.url,
-            content_type=response.content_type,
-            fetched_at=response.date,
-            status=response.status,
+        for pages, comparing in sites:
+            waiting: deque[tuple[ArchivedResponse, asyncio.Task[Record]]] = deque()
+            for response in pages:
+                waiting.append((response, asyncio.ensure_future(_parse(parser, response))))
+                if len(waiting) >= _IN_FLIGHT:
+                    await comparing.settle(*waiting.popleft())
+            while waiting:
+                await comparing.settle(*waiting.popleft())
+    finally:
+        parser.close()
+
+
+async def _parse(parser: PageParser, response: ArchivedResponse) -> Record:
+    """The page's record by today's parsers, as the crawl parsed it (its body decoded, its fetch time)."""
+    content = response.decoded_body(DOWNLOAD_MAXSIZE)
+    return await parser.parse(
+        FetchedPage(content, response.url, response.content_type, response.date, response.status)
+    )
+
+
+@dataclass
+class _Comparing:
+    """Compares each page's new record with the stored one, and stores it where it changed."""
+
+    archive_dir: Path
+    stored: StoredRecords
+    corpus: Corpus | None
+    site: SiteReparse
+    examples: int
+
+    async def settle(self, response: ArchivedResponse, parsing: asyncio.Task[Record]) -> None:
+        self.site.pages += 1
+        try:
+            record = await parsing
+        except CrawlerError as error:
+            self._refused(response, str(error), error.outcome)
+            return
+        except (
+            Exception
+        ) as error:  # a parser bug (or a parser process lost) costs its page, never the re-parse
+            logger.error("parser error: %s: %r", response.url, error)
+            self._refused(response, f"{response.url}: parser error: {error!r}", "failed/parser-error")
+            return
+        record["metadata"]["source"] = {
+            "warcFile": response.file.relative_to(self.archive_dir).as_posix(),
+            "warcOffset": response.offset,
+            "warcRecordId": response.record_id,
+        }
+        self._compare(response, record)
+
+    def _compare(self, response: ArchivedResponse, record: Record) -> None:
+        stored, site = self.stored, self.site
+        fetched, hashes = _fetched(record), field_hashes(record)
+        old = stored.compared_with(record["id"], fetched)
+        if old is not None and old.fields == hashes:
+            site.unchanged += 1
+            return
+        if not stored.holds(record["id"]):
+            if self.corpus is not None and not self.corpus.add(record, validated=True):
+                site.duplicates += 1
+                return
+            site.added += 1
+            stored.note(record["id"], 1, fetched, hashes)
+            return
+        revision = (
+            self.corpus.revise(record, validated=True)
+            if self.corpus is not None
+            else stored.next_revision(record["id"])
         )
-        return parse(page)
-    except CrawlerError as error:
-        reason, outcome = str(error), error.outcome
-    except Exception as error:  # a parser bug costs its page, never the re-parse
-        logger.exception("parser error: %s", response.url)
-        reason, outcome = f"{response.url}: parser error: {error!r}", "failed/parser-error"
-    if stored.came_from(response.record_id):
-        site.refused.append(reason)
-    else:
-        site.skipped[outcome] += 1
-    return None
+        stored.note(record["id"], revision, fetched, hashes)
+        site.revised += 1
+        if old is not None:
+            site.fields.update(
+                name for name, a, b in zip(compared_fields(), old.fields, hashes, strict=True) if a != b
+            )
+        if len(site.changes) < self.examples:
+            old_revision = old.revision if old is not None else revision - 1
+            site.changes.append(Change(response.url, record["id"], old_revision, revision, new=record))
+
+    def _refused(self, response: ArchivedResponse, reason: str, outcome: str) -> None:
+        """A page today's parsers refuse: reported when a stored record came from it, else counted."""
+        if self.stored.came_from(response.record_id):
+            self.site.refused.append(reason)
+        else:
+            self.site.skipped[outcome] += 1
 
 
 def _fill_examples(corpus_dir: Path, report: ReparseReport) -> None:
