@@ -4,8 +4,8 @@ What it owns: writing exchanges as WARC request and response records, one gzip m
 into files per site rotated at a size (``writer``); cutting the torn last record a kill leaves
 (``members``); reading response records back, filtered by their headers before their bodies
 are read, from a file or from one record's offset (``reader``); undoing a body's
-``Content-Encoding`` within a size limit (``content``). The records themselves are built and
-parsed by warcio, the Webrecorder library that pywb and ReplayWeb.page read with.
+``Content-Encoding`` within a size limit (``content``); running a writer in a process of its
+own, fed through a socket (``serve``). FastWARC writes and parses the records.
 
 It knows WARC files, not sites, pages or Scrapy (``crawler.crawl`` archives a crawl's exchanges
 and replays and re-parses from here): it imports nothing of crawler's but the shared modules

@@ -4,24 +4,21 @@
 wget, Common Crawl) and yields the HTTP responses a ``wanted`` test keeps, given their head
 (target URI, date, status, headers) first, so that the bodies of the rest are never kept in
 memory. :func:`read_response` reads the one response at a byte offset, as a corpus record's
-``metadata.source`` names it. Each record's block and payload digests are checked as it is
-read; a record that fails them (a torn last record a kill left, a damaged disk) is skipped
-with a warning naming the file and offset, and so is whatever follows an unreadable part.
+``metadata.source`` names it. FastWARC parses the records; each body's length and payload
+digest are checked as it is read, and a record that fails them (a torn last record a kill
+left, a damaged disk) is skipped with a warning naming the file and offset, as is whatever
+follows an unreadable part.
 """
 
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.timeutils import iso_date_to_datetime
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from crawler.archive.content import ContentError, decode_content
 from crawler.errors import ArchiveError
@@ -36,8 +33,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-_UNREADABLE = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError)
 
 
 @dataclass(frozen=True)
@@ -105,69 +100,75 @@ def read_response(path: Path, offset: int) -> ArchivedResponse:
     """The response record at a byte offset (a record's ``metadata.source``)."""
     where = f"{path}, offset {offset}"
     try:
-        with path.open("rb") as handle:
-            handle.seek(offset)
-            records = ArchiveIterator(handle, check_digests=True)
-            record = next(iter(records), None)
-            head = _head(record, path, offset) if record is not None else None
-            response = _whole(record, head) if head is not None else None
+        handle = path.open("rb")
     except OSError as error:
         raise ArchiveError(where, f"cannot read: {error.strerror}") from None
-    except _UNREADABLE as error:
-        raise ArchiveError(where, f"no readable WARC record here: {error}") from None
+    with handle:
+        handle.seek(offset)
+        try:
+            record = next(iter(ArchiveIterator(handle, parse_http=True)), None)
+            response = None
+            if record is not None and record.stream_pos == offset:  # FastWARC skips to the next record
+                head = _head(record, path)
+                response = _whole(record, head) if head is not None else None
+        except OSError as error:  # FastWARC's word for bytes that are no WARC record
+            raise ArchiveError(where, f"no readable WARC record here: {error}") from None
     if response is None:
         raise ArchiveError(where, "no whole HTTP response record here")
     return response
 
 
-def _responses(path: Path) -> Iterator[tuple[Any, ResponseHead]]:
+def _responses(path: Path) -> Iterator[tuple[WarcRecord, ResponseHead]]:
     """Each HTTP response record of a file with its head; a record's body is read only if asked."""
     try:
         handle = path.open("rb")
     except OSError as error:
         raise ArchiveError(str(path), f"cannot read: {error.strerror}") from None
     with handle:
-        records = ArchiveIterator(handle, check_digests=True)
+        offset = 0
         try:
-            for record in records:
-                head = _head(record, path, records.offset)  # the offset of the record just read
+            for record in ArchiveIterator(handle, record_types=WarcRecordType.response, parse_http=True):
+                offset = record.stream_pos
+                head = _head(record, path)
                 if head is not None:
                     yield record, head
-        except _UNREADABLE as error:
-            logger.warning("%s: unreadable from offset %s on, skipped: %s", path, records.offset, error)
+        except OSError as error:  # FastWARC's word for a part that is not WARC
+            logger.warning("%s: unreadable after offset %d, skipped: %s", path, offset, error)
 
 
-def _head(record: Any, path: Path, offset: int) -> ResponseHead | None:
+def _head(record: WarcRecord, path: Path) -> ResponseHead | None:
     """The head of a response record with HTTP headers; None for any other record."""
-    if record.rec_type != "response" or not record.http_headers:
+    if record.record_type != WarcRecordType.response or not record.is_http:
         return None
-    fields = record.rec_headers
-    try:
-        status = int(record.http_headers.get_statuscode())
-    except ValueError:
+    status = record.http_headers.status_code
+    if status is None:
         return None
     return ResponseHead(
-        url=fields.get_header("WARC-Target-URI") or "",
-        date=iso_date_to_datetime(fields.get_header("WARC-Date"), tz_aware=True),
+        url=record.headers.get("WARC-Target-URI") or "",
+        date=record.record_date,
         status=status,
-        headers=tuple(record.http_headers.headers),
-        record_id=fields.get_header("WARC-Record-ID") or "",
-        ip_address=fields.get_header("WARC-IP-Address"),
+        headers=tuple(
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, value in record.http_headers.items_bytes()
+        ),
+        record_id=record.record_id or "",
+        ip_address=record.headers.get("WARC-IP-Address"),
         file=path,
-        offset=offset,
+        offset=record.stream_pos,
     )
 
 
-def _whole(record: Any, head: ResponseHead) -> ArchivedResponse | None:
-    """The record with its body, or None (with a warning) when it is cut short or its digests fail."""
-    body = record.raw_stream.read()
-    if len(body) < record.length - record.http_headers.total_len:
+def _whole(record: WarcRecord, head: ResponseHead) -> ArchivedResponse | None:
+    """The record with its body, or None (with a warning) when it is cut short or its digest fails."""
+    expected = record.content_length  # of the payload, once the HTTP headers are read
+    digest_fails = "WARC-Payload-Digest" in record.headers and not record.verify_payload_digest(False)
+    body = record.reader.read()
+    if len(body) < expected:
         logger.warning("%s: torn record at offset %d (%s), skipped", head.file, head.offset, head.url)
         return None
-    if record.digest_checker.passed is False:
-        problems = "; ".join(record.digest_checker.problems)
+    if digest_fails:
         logger.warning(
-            "%s: damaged record at offset %d (%s), skipped: %s", head.file, head.offset, head.url, problems
+            "%s: damaged record at offset %d (%s), skipped: payload digest", head.file, head.offset, head.url
         )
         return None
     fields = {name: getattr(head, name) for name in ResponseHead.__dataclass_fields__}

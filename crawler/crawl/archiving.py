@@ -244,7 +244,7 @@ def exchange_of(request: Request, response: Response, date: datetime) -> Exchang
 def warcinfo(settings: BaseSettings, spider: str) -> dict[str, str]:
     """What a file's ``warcinfo`` record says: who wrote it, with what, and how it crawled."""
     return {
-        "software": f"crawler/{__version__} (warcio/{version('warcio')}, Scrapy/{version('scrapy')})",
+        "software": f"crawler/{__version__} (FastWARC/{version('fastwarc')}, Scrapy/{version('scrapy')})",
         "format": "WARC File Format 1.1",
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         "hostname": socket.gethostname(),
