@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import multiprocessing
 import pickle
 import re
 import socket
@@ -44,6 +43,7 @@ from crawler.archive import ArchiveWriter, Exchange
 from crawler.archive.serve import FRAME, frame, serve
 from crawler.crawl.meta import FETCHED_AT_META, REPLAYED_FLAG, SOURCE_META
 from crawler.crawl.pipelines import stop_crawl
+from crawler.crawl.processes import start_process
 from crawler.errors import ArchiveError, CrawlerError
 
 __all__ = ["ArchiveMiddleware", "ArchiveProcess", "exchange_of", "page_source", "warcinfo"]
@@ -64,8 +64,6 @@ _STATED_SETTINGS = (
     "INCREMENTAL",
     "CRAWL_WORKER",
 )
-#: Room in the kernel for several pages on their way to the archive process.
-_SOCKET_BUFFER = 4 * 1024 * 1024
 
 
 async def page_source(response: Response) -> Source | None:
@@ -93,12 +91,17 @@ class ArchiveProcess:
         self._stream: asyncio.StreamWriter | None = None
         self._answers: asyncio.Task[None] | None = None
         self._waiting: deque[asyncio.Future[Source]] = deque()
+        self._starting = asyncio.Lock()
 
     async def submit(self, folder: str, exchange: Exchange) -> asyncio.Future[Source]:
         """Send an exchange to be archived in ``folder``; waits only while the process is behind."""
         future: asyncio.Future[Source] = asyncio.get_running_loop().create_future()
+        # Nobody awaits the source of a feed or a sitemap: a failure is reported once, by the crawl's stop.
+        future.add_done_callback(_retrieved)
         if self._stream is None and self.failed is None:
-            await self._start()
+            async with self._starting:  # the first responses all wait for the same process
+                if self._stream is None:
+                    await self._start()
         if self.failed is not None or self._stream is None:
             future.set_exception(self.failed or ArchiveError(str(self.writer.root), "not started"))
             return future
@@ -118,18 +121,13 @@ class ArchiveProcess:
         await asyncio.get_running_loop().run_in_executor(None, self._process.join)
 
     async def _start(self) -> None:
-        ours, theirs = socket.socketpair()
-        for end in (ours, theirs):
-            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SOCKET_BUFFER)
-        # As the parser processes do: a fork server that inherits none of the crawl's reactor or threads.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.archive.serve"])
-        self._process = context.Process(
-            target=serve, args=(theirs, self.writer), name="crawler-archive", daemon=True
-        )
-        self._process.start()
-        theirs.close()
-        reader, self._stream = await asyncio.open_connection(sock=ours)
+        try:
+            self._process, reader, self._stream = await start_process(
+                serve, (self.writer,), "crawler-archive", "crawler.archive.serve"
+            )
+        except OSError as error:
+            self.failed = ArchiveError(str(self.writer.root), f"cannot start the archive's process: {error}")
+            return
         self._answers = asyncio.get_running_loop().create_task(self._read_answers(reader))
 
     async def _read_answers(self, reader: asyncio.StreamReader) -> None:
@@ -153,6 +151,11 @@ class ArchiveProcess:
             self._waiting.popleft().set_exception(
                 self.failed or ArchiveError(str(self.writer.root), "closed")
             )
+
+
+def _retrieved(future: asyncio.Future[Source]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 class ArchiveMiddleware:
