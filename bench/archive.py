@@ -241,7 +241,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if not arguments.skip_crawl:
         crawl_cost(arguments.articles, arguments.rounds, arguments.gzip_pages)
-    reparse_speed(max(arguments.rounds, 3), arguments.gzip_pages)
+    reparse_speed(max(arguments.rounds, 5), arguments.gzip_pages)
     if arguments.libraries:
         libraries(2000, max(arguments.rounds, 3))
 

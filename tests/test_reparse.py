@@ -78,7 +78,7 @@ def test_a_parser_change_is_counted_by_a_dry_run_then_stored_as_new_revisions_ex
     for field in ("body", "articleBody", "wordCount", "metadata.contentHash", "metadata.parserVersion"):
         assert f"{field} {AEM_PAGES}" in fields
     assert "headline" not in fields
-    assert "(revision 1 -> 2):" in dry and "--- stored" in dry and "+++ reparsed" in dry
+    assert "(revision 1 -> 2):\n    body:\n      @@ " in dry and "\n    metadata:\n" in dry
     assert '-  "parserVersion": "2023-aem/' in dry and '+  "parserVersion": "2023-aem-fixed/' in dry
 
     report = reparse(corpus, corpus / "warc", processes=0)

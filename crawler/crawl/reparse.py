@@ -169,10 +169,10 @@ class SiteReparse:
         for change in self.changes:
             if change.old is not None and change.new is not None:
                 lines.append(f"  {change.url} (revision {change.old_revision} -> {change.new_revision}):")
-                differences = field_differences(
-                    _compared(change.old), _compared(change.new), ("stored", "reparsed")
-                )
-                lines += [f"    {line}" for diff in differences.values() for line in diff.splitlines()]
+                differences = field_differences(_compared(change.old), _compared(change.new))
+                for name, diff in differences.items():
+                    if name != "articleBody":  # the body's blocks, joined: its diff says it block by block
+                        lines += [f"    {name}:", *(f"      {line}" for line in diff.splitlines()[2:])]
         return lines
 
 

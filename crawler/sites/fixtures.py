@@ -102,10 +102,8 @@ def discover(root: Path, site_id: str | None = None) -> Iterator[Fixture]:
         yield Fixture(page_file.parent)
 
 
-def field_differences(
-    expected: Record, actual: Record, labels: tuple[str, str] = ("expected", "actual")
-) -> dict[str, str]:
-    """Per top-level field of ``expected``, a unified diff (headed ``labels``) where ``actual`` differs."""
+def field_differences(expected: Record, actual: Record) -> dict[str, str]:
+    """Per top-level field of ``expected``, a unified diff where ``actual`` differs."""
     differences = {}
     for field, value in expected.items():
         got = actual.get(field, "<missing>")
@@ -114,7 +112,8 @@ def field_differences(
                 difflib.unified_diff(
                     pretty_json(value).splitlines(),
                     pretty_json(got).splitlines(),
-                    *labels,
+                    "expected",
+                    "actual",
                     lineterm="",
                 )
             )
