@@ -29,12 +29,11 @@ import logging
 import re
 from array import array
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from crawler.archive import ArchivedResponse, ResponseHead, archive_files, read_responses
 from crawler.crawl.parse_workers import FetchedPage, PageParser
@@ -248,14 +247,16 @@ def is_article_page(head: ResponseHead) -> bool:
         return True  # the generic spider follows every page its feed lists
 
 
-def _wanted(window: DateWindow) -> Any:
+def _wanted(window: DateWindow) -> Callable[[ResponseHead], bool]:
     def wanted(head: ResponseHead) -> bool:
         return window.admits(head.date.isoformat()) and is_article_page(head)
 
     return wanted
 
 
-def _in_fetch_order(files: Iterable[Path], wanted: Any) -> Iterator[ArchivedResponse]:
+def _in_fetch_order(
+    files: Iterable[Path], wanted: Callable[[ResponseHead], bool]
+) -> Iterator[ArchivedResponse]:
     """The wanted responses of a site's files, oldest first.
 
     A file holds one worker's captures in order, of one UTC day (its name starts with it), so
