@@ -144,7 +144,7 @@ def test_an_archived_page_with_no_record_is_added_by_the_parser_that_now_reads_i
     assert not path.exists()
 
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "reparse", "ctvnews", "--dir", str(corpus)],
+        [sys.executable, "-m", "crawler.cli", "reparse", "ctvnews", "--dir", str(corpus), "--processes", "1"],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=True,
     ).stdout  # fmt: skip
     assert f"ctvnews: {ALL_PAGES} archived article pages: 0 new revisions, 1 new articles" in done
@@ -195,6 +195,7 @@ def test_the_window_and_the_sites_choose_the_pages(corpus: Path) -> None:
         (["nosuch"], "warc/nosuch: no archive of this site (archived: ctvnews)"),
         (["--archive", str(corpus / "none")], "none: no archive here (crawl with --warc to keep one)"),
         (["--since", "soon"], "'soon': not a date window bound"),
+        (["--processes", "many"], "--processes: PARSE_PROCESSES must be \"auto\" or a number"),
     ):
         done = subprocess.run(
             [sys.executable, "-m", "crawler.cli", "reparse", "--dir", str(corpus), *arguments],

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.cli.common import DEFAULT_CORPUS, existing_corpus
+from crawler.errors import CrawlerError
 
 
 def add_commands(commands: Any) -> None:
@@ -34,7 +35,24 @@ def add_commands(commands: Any) -> None:
         "--examples", type=int, default=3, metavar="N", help="changes shown as diffs per site (default: 3)"
     )
     reparse.add_argument("--gzip", action="store_true", help="write new corpus files gzip-compressed")
+    reparse.add_argument(
+        "--processes",
+        default="0",
+        metavar="N",
+        help="parse in N processes beside this one, or auto: one with a second CPU (default: 0, in this one)",
+    )
     reparse.set_defaults(run=_run_reparse)
+
+
+def _processes(value: str) -> int | str:
+    """--processes as PARSE_PROCESSES takes it; a bad value is one line naming it."""
+    from crawler.crawl.parse_workers import parse_processes
+
+    try:
+        parse_processes(value)
+    except ValueError as error:
+        raise CrawlerError(f"--processes: {error}") from None
+    return value
 
 
 def _run_reparse(arguments: argparse.Namespace) -> int:
@@ -52,6 +70,7 @@ def _run_reparse(arguments: argparse.Namespace) -> int:
         dry_run=arguments.dry_run,
         examples=arguments.examples,
         compress=arguments.gzip,
+        processes=_processes(arguments.processes),
     )
     print(report.summary())
     pages = sum(site.pages for site in report.sites)

@@ -198,13 +198,15 @@ def reparse(
     dry_run: bool = False,
     examples: int = 3,
     compress: bool = False,
-    processes: int | str = "auto",
+    processes: int | str = 0,
 ) -> ReparseReport:
     """Re-parse the archived article pages of ``sites`` (default: all) fetched in ``window``.
 
     ``examples``: changes per site shown as diffs. ``compress``: new corpus files as .jsonl.gz.
     ``processes``: parser processes, as the crawl's ``PARSE_PROCESSES`` (crawler/crawl/parse_workers.py):
-    pages are read, compared and stored here while the next ones are parsed beside.
+    pages are read, compared and stored here while the next ones are parsed beside. None by
+    default: on the shared 2-core benchmark machine a parser process made a re-parse slower
+    (bench/archive.py), reading and comparing being too little work to share.
     """
     folders = site_folders(archive_dir, sites)
     stored = StoredRecords.read(corpus_dir)
