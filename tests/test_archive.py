@@ -145,6 +145,24 @@ def test_a_torn_last_record_is_skipped_by_readers_and_cut_by_the_next_writer_of_
     assert not cut_torn_tail(path)
 
 
+def test_a_damaged_record_ends_a_read_with_a_warning_and_the_records_before_it_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    writer = ArchiveWriter(tmp_path, "w", INFO)
+    locations = [writer.write("ctvnews", _exchange(number)) for number in range(3)]
+    writer.close()
+    path = tmp_path / locations[0].file
+    damaged = bytearray(path.read_bytes())
+    damaged[locations[1].offset + 2000] ^= 0x55  # a bit flipped on disk, inside the second page's record
+    path.write_bytes(bytes(damaged))
+    with caplog.at_level(logging.WARNING):
+        assert [response.url for response in read_responses(path)] == [_exchange(0).url]
+    assert f"{path}: unreadable after offset" in caplog.text
+    with pytest.raises(ArchiveError, match=f"offset {locations[1].offset}: no readable WARC record here"):
+        read_response(path, locations[1].offset)
+    assert read_response(path, locations[2].offset).url == _exchange(2).url  # its own member is whole
+
+
 def test_a_single_file_is_appended_to_after_its_torn_tail_is_cut(tmp_path: Path) -> None:
     path = tmp_path / "one.warc.gz"
     first = ArchiveWriter(tmp_path, "w", INFO, single=path)

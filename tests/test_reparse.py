@@ -195,7 +195,7 @@ def test_the_window_and_the_sites_choose_the_pages(corpus: Path) -> None:
         (["nosuch"], "warc/nosuch: no archive of this site (archived: ctvnews)"),
         (["--archive", str(corpus / "none")], "none: no archive here (crawl with --warc to keep one)"),
         (["--since", "soon"], "'soon': not a date window bound"),
-        (["--processes", "many"], "--processes: PARSE_PROCESSES must be \"auto\" or a number"),
+        (["--processes", "many"], '--processes: PARSE_PROCESSES must be "auto" or a number'),
     ):
         done = subprocess.run(
             [sys.executable, "-m", "crawler.cli", "reparse", "--dir", str(corpus), *arguments],
