@@ -16,7 +16,8 @@ page the parsers now refuse keeps its old record and is reported.
 
 With ``dry_run`` nothing is written: the report counts, per site and per field, the records
 that would change, and shows a few as diffs. What the corpus holds is read once, in brief: per
-revision, when its page was fetched and a hash of each compared field.
+revision, when its page was fetched and a hash of what is compared; the revisions pages differ
+from are read again at the end, to count the fields that changed.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def compared_fields() -> tuple[str, ...]:
     return tuple(name for name in names if name not in _FETCH_FIELDS)
 
 
+def fingerprint(record: Record) -> int:
+    """A hash of everything compared in a record: one JSON dump, so that an unchanged page costs little."""
+    return hash(json.dumps(_compared(record), sort_keys=True, ensure_ascii=False))
+
+
 def field_hashes(record: Record) -> array[int]:
     """A hash of each compared field's value, in :func:`compared_fields` order."""
     metadata = record.get("metadata") or {}
@@ -78,11 +84,14 @@ def field_hashes(record: Record) -> array[int]:
 
 @dataclass(frozen=True)
 class _Revision:
-    """A stored revision in brief: when its page was fetched, and its fields' hashes."""
+    """A stored revision in brief: when its page was fetched, its fingerprint, and (for a revision
+    this re-parse made) its fields' hashes; those of a revision read from the corpus are computed
+    only if a page turns out to differ from it."""
 
     revision: int
     fetched: float
-    fields: array[int]
+    fingerprint: int
+    fields: array[int] | None = None
 
 
 class StoredRecords:
@@ -96,7 +105,9 @@ class StoredRecords:
     def read(cls, root: Path) -> StoredRecords:
         stored = cls()
         for record in read_records(root) if root.is_dir() else ():
-            stored.note(record["id"], record.get("revision", 1), _fetched(record), field_hashes(record))
+            stored.note(
+                _Revision(record.get("revision", 1), _fetched(record), fingerprint(record)), record["id"]
+            )
             source = record["metadata"].get("source") or {}
             if "warcRecordId" in source:
                 stored._pages.add(source["warcRecordId"])
@@ -117,8 +128,8 @@ class StoredRecords:
     def next_revision(self, article_id: str) -> int:
         return max((known.revision for known in self._revisions.get(article_id, ())), default=0) + 1
 
-    def note(self, article_id: str, revision: int, fetched: float, fields: array[int]) -> None:
-        self._revisions.setdefault(article_id, []).append(_Revision(revision, fetched, fields))
+    def note(self, revision: _Revision, article_id: str) -> None:
+        self._revisions.setdefault(article_id, []).append(revision)
 
 
 @dataclass
@@ -215,14 +226,17 @@ def reparse(
     try:
         for folder in folders:
             report.sites.append(SiteReparse(folder))
-        comparings = [_Comparing(archive_dir, stored, corpus, site, examples) for site in report.sites]
+        against_stored: dict[tuple[str, int], list[tuple[SiteReparse, array[int]]]] = {}
+        comparings = [
+            _Comparing(archive_dir, stored, corpus, site, examples, against_stored) for site in report.sites
+        ]
         wanted = _wanted(window or DateWindow())
         pages = [_in_fetch_order(files, wanted) for files in folders.values()]
         asyncio.run(_reparse_sites(list(zip(pages, comparings, strict=True)), processes))
     finally:
         if corpus is not None:
             corpus.close()
-    _fill_examples(corpus_dir, report)
+    _compare_with_stored(corpus_dir, report, against_stored)
     return report
 
 
@@ -303,6 +317,8 @@ class _Comparing:
     corpus: Corpus | None
     site: SiteReparse
     examples: int
+    #: Changes found against revisions read from the corpus: (article, revision) -> (site, new fields).
+    against_stored: dict[tuple[str, int], list[tuple[SiteReparse, array[int]]]]
 
     async def settle(self, response: ArchivedResponse, parsing: asyncio.Task[Record]) -> None:
         self.site.pages += 1
@@ -326,9 +342,9 @@ class _Comparing:
 
     def _compare(self, response: ArchivedResponse, record: Record) -> None:
         stored, site = self.stored, self.site
-        fetched, hashes = _fetched(record), field_hashes(record)
+        fetched, printed = _fetched(record), fingerprint(record)
         old = stored.compared_with(record["id"], fetched)
-        if old is not None and old.fields == hashes:
+        if old is not None and old.fingerprint == printed:
             site.unchanged += 1
             return
         if not stored.holds(record["id"]):
@@ -336,21 +352,22 @@ class _Comparing:
                 site.duplicates += 1
                 return
             site.added += 1
-            stored.note(record["id"], 1, fetched, hashes)
+            stored.note(_Revision(1, fetched, printed), record["id"])
             return
         revision = (
             self.corpus.revise(record, validated=True)
             if self.corpus is not None
             else stored.next_revision(record["id"])
         )
-        stored.note(record["id"], revision, fetched, hashes)
+        hashes = field_hashes(record)
+        stored.note(_Revision(revision, fetched, printed, hashes), record["id"])
         site.revised += 1
-        if old is not None:
-            site.fields.update(
-                name for name, a, b in zip(compared_fields(), old.fields, hashes, strict=True) if a != b
-            )
+        old_revision = old.revision if old is not None else revision - 1
+        if old is not None and old.fields is not None:
+            site.fields.update(_differing(old.fields, hashes))
+        elif old is not None:  # read from the corpus: its fields are compared once the pass is over
+            self.against_stored.setdefault((record["id"], old.revision), []).append((site, hashes))
         if len(site.changes) < self.examples:
-            old_revision = old.revision if old is not None else revision - 1
             site.changes.append(Change(response.url, record["id"], old_revision, revision, new=record))
 
     def _refused(self, response: ArchivedResponse, reason: str, outcome: str) -> None:
@@ -361,17 +378,28 @@ class _Comparing:
             self.site.skipped[outcome] += 1
 
 
-def _fill_examples(corpus_dir: Path, report: ReparseReport) -> None:
-    """Read the stored records the example changes were compared with, for their diffs."""
-    wanted = {(c.article_id, c.old_revision): c for s in report.sites for c in s.changes}
-    if not wanted:
-        return
-    for record in read_records(corpus_dir):
-        change = wanted.pop((record["id"], record.get("revision", 1)), None)
-        if change is not None:
-            change.old = record
-            if not wanted:
-                return
+def _compare_with_stored(
+    corpus_dir: Path,
+    report: ReparseReport,
+    against_stored: dict[tuple[str, int], list[tuple[SiteReparse, array[int]]]],
+) -> None:
+    """Read the stored revisions that changes were found against: count their changed fields, and
+    keep those the examples' diffs need."""
+    examples = {(c.article_id, c.old_revision): c for s in report.sites for c in s.changes}
+    wanted = set(examples) | set(against_stored)
+    for record in read_records(corpus_dir) if wanted else ():
+        key = (record["id"], record.get("revision", 1))
+        if key in examples:
+            examples[key].old = record
+        for site, hashes in against_stored.get(key, ()):
+            site.fields.update(_differing(field_hashes(record), hashes))
+        wanted.discard(key)
+        if not wanted:
+            return
+
+
+def _differing(old: array[int], new: array[int]) -> Iterator[str]:
+    return (name for name, a, b in zip(compared_fields(), old, new, strict=True) if a != b)
 
 
 def _compared(record: Record) -> Record:
