@@ -21,7 +21,15 @@ from backports import zstd
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.archive import ArchiveWriter, Exchange, decode_content, read_heads, read_response, read_responses
+from crawler.archive import (
+    ArchiveWriter,
+    Exchange,
+    Location,
+    decode_content,
+    read_heads,
+    read_response,
+    read_responses,
+)
 from crawler.archive.content import ContentError
 from crawler.archive.members import cut_torn_tail, whole_length
 from crawler.errors import ArchiveError
@@ -49,6 +57,14 @@ def _exchange(number: int, when: datetime = WHEN, body: bytes = PAGE) -> Exchang
         request_headers=[(b"User-Agent", b"crawler/test"), (b"Accept-Encoding", b"gzip, deflate, br, zstd")],
         ip_address="127.0.0.1",
     )
+
+
+def _three_pages(root: Path) -> list[Location]:
+    """Three pages archived by worker ``w``, in one file; where each is."""
+    writer = ArchiveWriter(root, "w", INFO)
+    locations = [writer.write("ctvnews", _exchange(number)) for number in range(3)]
+    writer.close()
+    return locations
 
 
 def test_exchanges_are_read_back_whole_and_pass_warcios_own_check_and_index(tmp_path: Path) -> None:
@@ -119,9 +135,7 @@ def test_files_rotate_at_their_size_and_at_midnight_each_opening_with_warcinfo(t
 def test_a_torn_last_record_is_skipped_by_readers_and_cut_by_the_next_writer_of_its_worker(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    writer = ArchiveWriter(tmp_path, "w", INFO)
-    locations = [writer.write("ctvnews", _exchange(number)) for number in range(3)]
-    writer.close()
+    locations = _three_pages(tmp_path)
     path = tmp_path / locations[0].file
     other = tmp_path / "ctvnews" / "2024-05-01-other-00000.warc.gz"  # another worker's file, torn too
     whole = path.read_bytes()
@@ -148,9 +162,7 @@ def test_a_torn_last_record_is_skipped_by_readers_and_cut_by_the_next_writer_of_
 def test_a_damaged_record_ends_a_read_with_a_warning_and_the_records_before_it_kept(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    writer = ArchiveWriter(tmp_path, "w", INFO)
-    locations = [writer.write("ctvnews", _exchange(number)) for number in range(3)]
-    writer.close()
+    locations = _three_pages(tmp_path)
     path = tmp_path / locations[0].file
     damaged = bytearray(path.read_bytes())
     damaged[locations[1].offset + 2000] ^= 0x55  # a bit flipped on disk, inside the second page's record
