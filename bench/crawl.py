@@ -37,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -120,8 +120,9 @@ class Site:
         return b"", "text/plain"
 
 
-def serve(size: int, port_queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    """Both sites, answering proxied requests by host and path."""
+def serve(size: int, port_queue: multiprocessing.Queue, gzip_pages: bool = False) -> None:  # type: ignore[type-arg]
+    """Both sites, answering proxied requests by host and path (pages gzip-encoded with ``gzip_pages``,
+    as news servers send them: bench/archive.py measures archiving both ways)."""
     template = SEED.read_text(encoding="utf-8")
     real_pages = [
         gzip.decompress(path.read_bytes()) for path in sorted((REAL_PAGES / "html").glob("*.html.gz"))
@@ -138,6 +139,9 @@ def serve(size: int, port_queue: multiprocessing.Queue) -> None:  # type: ignore
             host, _, path = self.path.removeprefix("http://").partition("/")
             body, kind = sites[host].answer("/" + path, size) if host in sites else (b"", "text/plain")
             self.send_response(200 if body else 404)
+            if gzip_pages and body and kind.startswith("text/html"):
+                body = gzip.compress(body, compresslevel=6)
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -315,6 +319,29 @@ def crawl_all(pages: int) -> dict[str, Run]:
     finally:
         server.terminate()
     return results
+
+
+def crawl(
+    size: int, extra: Sequence[str] = (), corpus_dir: Path | None = None, gzip_pages: bool = False
+) -> tuple[float, float, int, float]:
+    """crawler's site-parser crawl alone (bench/archive.py): seconds, peak MB, records, CPU seconds.
+
+    ``extra`` are more crawl arguments (``-s WARC=True``...); ``corpus_dir`` keeps the corpus
+    (default: a temporary folder); ``gzip_pages``: the site sends its pages gzip-encoded.
+    """
+    ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    server = multiprocessing.Process(target=serve, args=(size, ports, gzip_pages), daemon=True)
+    server.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-crawl-") as scratch:
+            command, cwd, out = command_of(SITE, Path(scratch))
+            if corpus_dir is not None:
+                command = [*command, "-s", f"CORPUS_DIR={corpus_dir}"]
+                out = corpus_dir
+            result = run([*command, *extra], cwd, ports.get(timeout=60), size, out)
+    finally:
+        server.terminate()
+    return result.seconds, result.peak_mb, result.stored, result.cpu_seconds
 
 
 def best_of(rounds: int, pages: int) -> dict[str, Run]:

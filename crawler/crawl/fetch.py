@@ -30,6 +30,7 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
+from crawler.crawl.archiving import page_source
 from crawler.errors import CrawlerError
 from crawler.extract.page import Page
 from crawler.record import Record
@@ -75,7 +76,20 @@ class FetchSpider(scrapy.Spider):
             meta={"handle_httpstatus_all": True},
         )
 
-    def parse_response(self, response: Response) -> None:
+    async def parse_response(self, response: Response) -> None:
+        """Parse the page; its record names where it is archived (``--warc FILE``), once it is on disk."""
+        self._read_page(response)
+        if self.fetched.record is None:
+            return
+        try:
+            source = await page_source(response)
+        except CrawlerError as error:
+            self.fetched.record, self.fetched.error = None, error
+            return
+        if source is not None:
+            self.fetched.record["metadata"]["source"] = source
+
+    def _read_page(self, response: Response) -> None:
         if response.status >= 400:
             self.fetched.error = FetchError(self.url, f"HTTP {response.status} from the server")
             return
@@ -115,7 +129,11 @@ def _reason(failure: Failure) -> str:
 
 
 def fetch(url: str, overrides: dict[str, Any] | None = None) -> Fetched:
-    """Fetch and parse one article URL; the outcome's ``error`` is set when it failed."""
+    """Fetch and parse one article URL; the outcome's ``error`` is set when it failed.
+
+    With the ``WARC_FILE`` setting the exchanges (robots.txt, redirects, the page) are appended
+    to that WARC file, and the record's ``metadata.source`` points at the page's.
+    """
     settings = Settings()
     settings.setmodule("crawler.crawl.settings", priority="project")
     # One request: no need to pace it; pipelines are for crawls that store. The outcome is

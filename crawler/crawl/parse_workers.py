@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import pickle
 import socket
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from crawler.crawl.processes import start_process
 from crawler.extract.page import Page
 from crawler.record import Record
 from crawler.sites.parse import parse
@@ -35,7 +35,6 @@ from crawler.sites.parse import parse
 logger = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct("!Q")
-_SOCKET_BUFFER = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -209,21 +208,7 @@ class _Worker:
 
     @classmethod
     async def start(cls) -> _Worker:
-        ours, theirs = socket.socketpair()
-        for end in (ours, theirs):
-            # Room for several pages in the kernel: the worker then finds its next page there even
-            # while the crawl's event loop is busy (with the default ~200 KB, one page filled it
-            # and the worker waited for the loop about a third of the time).
-            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SOCKET_BUFFER)
-        # A fork server that has imported the parsers once starts each worker warm, and no
-        # worker inherits the crawl process's reactor, sockets or threads.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.sites.parse"])
-        process = context.Process(target=_serve, args=(theirs,), name="crawler-parser", daemon=True)
-        process.start()
-        theirs.close()
-        reader, writer = await asyncio.open_connection(sock=ours)
-        worker = cls(process, reader, writer)
+        worker = cls(*await start_process(_serve, (), "crawler-parser", "crawler.sites.parse"))
         asyncio.get_running_loop().create_task(worker._read_results())
         return worker
 

@@ -32,8 +32,22 @@ from crawler.store.corpus import Corpus, SharedIndex
 
 logger = logging.getLogger(__name__)
 
-#: The stat holding why the crawl stopped before its end (a corpus or state it could not write).
+#: The stat holding why the crawl stopped before its end (a corpus, state or archive it could not write).
 STOPPED_STAT = "crawler/stopped"
+
+
+def stop_crawl(crawler: Any, error: CrawlerError) -> None:
+    """Stop the crawl because a write failed: every later one would fail the same way.
+
+    The first error is kept in the ``crawler/stopped`` stat, which ``crawler crawl`` prints.
+    """
+    logger.error("stopping the crawl: %s", error)
+    if crawler is None:
+        return
+    if not crawler.stats.get_value(STOPPED_STAT):
+        crawler.stats.set_value(STOPPED_STAT, str(error))
+    if crawler.engine is not None and crawler.engine.spider is not None:
+        deferred_from_coro(crawler.engine.close_spider_async(reason="write-failed"))
 
 
 class ValidationPipeline:
@@ -138,12 +152,7 @@ class CorpusPipeline:
         if self.stopped is not None:
             return
         self.stopped = error
-        logger.error("stopping the crawl: %s", error)
-        if self.crawler is None:
-            return
-        self.crawler.stats.set_value(STOPPED_STAT, str(error))
-        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="write-failed"))
+        stop_crawl(self.crawler, error)
 
     def _sync(self) -> None:
         if self.corpus is not None:

@@ -128,8 +128,9 @@ def crawl(
     overrides: dict[str, Any] | None = None,
     spider_arguments: dict[str, Any] | None = None,
     feed_urls: Sequence[str] = (),
+    replay_warc: Path | None = None,
 ) -> CrawlReport:
-    """Crawl the sites (live, or from fixtures with ``replay_dir``) into the corpus folder.
+    """Crawl the sites (live, from fixtures with ``replay_dir``, from an archive with ``replay_warc``).
 
     ``feed_urls`` are feeds or sitemaps of sites with no module, each crawled by the generic
     spider; their report is named after the feed's domain.
@@ -138,10 +139,15 @@ def crawl(
     settings = Settings()
     settings.setmodule("crawler.crawl.settings", priority="project")
     settings.set("CORPUS_DIR", str(corpus_dir) if corpus_dir else "", priority="cmdline")
-    if replay_dir is not None:
+    if replay_dir is not None or replay_warc is not None:
         # Offline: no network, so no reason to wait between requests.
         settings.setdict(
-            {"REPLAY_DIR": str(replay_dir), "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
+            {
+                "REPLAY_DIR": str(replay_dir or ""),
+                "REPLAY_WARC": str(replay_warc or ""),
+                "DOWNLOAD_DELAY": 0,
+                "AUTOTHROTTLE_ENABLED": False,
+            },
             priority="cmdline",
         )
     settings.setdict(overrides or {}, priority="cmdline")

@@ -74,11 +74,24 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.redirects.HeadMetaRefreshMiddleware": 580,
     # Skips stored articles and revisits changed ones conditionally, when INCREMENTAL is set.
     "crawler.crawl.incremental.IncrementalMiddleware": 575,
-    # Last before the download: answers from fixtures when REPLAY_DIR is set, else does nothing.
+    # Next to the download, above decompression (590) and redirects (600): archives each response
+    # as received, when WARC_DIR or WARC_FILE is set.
+    "crawler.crawl.archiving.ArchiveMiddleware": 950,
+    # Last before the download: answers from fixtures (REPLAY_DIR) or an archive (REPLAY_WARC).
     "crawler.crawl.replay.ReplayMiddleware": 990,
 }
 #: A fixtures folder to replay the crawl from instead of the network (see crawler/crawl/replay.py).
 REPLAY_DIR = ""
+#: A folder of WARC files (an archive, OUT/warc) to replay the crawl from instead of the network.
+REPLAY_WARC = ""
+
+#: The web archive (crawler/crawl/archiving.py): every HTTP exchange is written to WARC files in this
+#: folder, <site>/<YYYY-MM-DD>-<worker>-<n>.warc.gz (`crawler crawl --warc`: OUT/warc). Empty: none.
+WARC_DIR = ""
+#: One WARC file to append every exchange to instead (`crawler fetch URL --warc FILE`).
+WARC_FILE = ""
+#: A WARC file is closed, and the next one started, once it holds this many bytes (1 GB).
+WARC_MAX_SIZE = 1 << 30
 
 #: The crawl state, one SQLite file (crawler/state/): per article URL, its last fetch, ETag,
 #: Last-Modified, body hash and revision. Empty: no state is kept.

@@ -19,6 +19,7 @@ from scrapy.http import Response
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.python.failure import Failure
 
+from crawler.crawl.archiving import page_source
 from crawler.crawl.discovery import parse_listing
 from crawler.crawl.meta import FETCHED_AT_META, LISTED_DATE_META, PENDING_SITEMAPS_META
 from crawler.crawl.outcomes import STATS_PREFIX, download_outcome, log_words
@@ -175,6 +176,13 @@ class SiteSpider(scrapy.Spider):
         if not self.window.admits(record["datePublished"]):
             self._count("crawler/skipped/outside-window")
             return
+        try:
+            source = await page_source(response)  # once the page is on disk, if it is archived
+        except CrawlerError as error:
+            self._outcome(error.outcome, str(error))
+            return
+        if source is not None:
+            record["metadata"]["source"] = source
         if self._enough_articles():
             return  # other pages were parsed meanwhile and reached the cap
         self.articles += 1
