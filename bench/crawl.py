@@ -171,7 +171,8 @@ def crawl(size: int) -> tuple[float, float, int]:
             "-a", f"sources={HOST}/bench/sitemap-index.xml",
             "-s", f"CORPUS_DIR={corpus}", "-s", "LOG_LEVEL=ERROR", "-s", "PROGRESS_LINE=False",
             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-            "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", *EXTRA,
+            "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+            "-s", "ALLOW_PRIVATE_ADDRESSES=True", *EXTRA,
         ]  # fmt: skip
         started = time.perf_counter()
         child = subprocess.Popen(command, cwd=REPO, env=environment)

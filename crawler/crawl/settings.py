@@ -63,6 +63,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # First: only http(s) on the source's own domains, never a private address (crawler/crawl/policy.py).
+    "crawler.crawl.policy.FetchPolicyMiddleware": 40,
     # Scrapy's retry, but waiting: exponential backoff, and Retry-After on 429/503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.politeness.BackoffRetryMiddleware": 550,
@@ -76,6 +78,16 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the download: answers from fixtures when REPLAY_DIR is set, else does nothing.
     "crawler.crawl.replay.ReplayMiddleware": 990,
 }
+#: How many sitemap indexes deep a crawl follows (a source is 0): a chain of indexes, each listing
+#: the next, ends here. Deeper sitemaps are counted as ``skipped: sitemap-too-deep``.
+SITEMAP_INDEX_DEPTH = 3
+#: Sitemaps waiting to be walked at most; a fan-out of indexes beyond it is counted as
+#: ``skipped: too-many-sitemaps``, so the walk's memory stays bounded.
+SITEMAP_PENDING_MAX = 10_000
+#: Let the crawl fetch hosts at private, loopback, link-local or multicast addresses. Off: a
+#: hostile feed must not reach the machine's own services or the cloud's metadata address. The
+#: loopback tests and benchmarks turn it on.
+ALLOW_PRIVATE_ADDRESSES = False
 #: A fixtures folder to replay the crawl from instead of the network (see crawler/crawl/replay.py).
 REPLAY_DIR = ""
 

@@ -1,0 +1,289 @@
+"""Hostile sources: feeds, sitemaps, redirects and pages written to attack the crawler.
+
+Each test serves its attack from a loopback server (tests/loopback.py), mostly as the crawl's
+HTTP proxy, so the crawler requests a public-looking site's URLs while every byte stays on
+127.0.0.1. The crawl must fetch only http(s) URLs on the source's own domains, never a
+private address, bound its work, and count every refusal in its summary.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from crawler.sites.fixtures import Fixture, discover
+from tests.conftest import FIXTURES, REPO
+from tests.loopback import LoopbackSite, Route, serve
+
+HOST = "http://www.harbour.example"
+CTV = "http://www.ctvnews.ca"
+ALLOW_ALL = Route(body=b"User-agent: *\nAllow: /\n", content_type="text/plain")
+#: Quick, unpaced crawls, and loopback allowed (the site is reached through a proxy on 127.0.0.1).
+FAST = {
+    "RETRY_TIMES": 1,
+    "RETRY_BACKOFF_BASE": 0.1,
+    "DOWNLOAD_TIMEOUT": 5,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "PROGRESS_LINE": False,
+}
+CASES: list[Fixture] = sorted(discover(FIXTURES, "ctvnews"), key=lambda case: case.path.name)
+
+
+def article(number: int, canonical: str | None = None) -> Route:
+    """A news page of a site with no module, with a body of its own (``number``)."""
+    head = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    paragraphs = "".join(
+        f"<p>Story {number}, paragraph {n}: the harbour authority said on Thursday that the ferry "
+        f"would run every twenty minutes from June, after a year of complaints from commuters.</p>"
+        for n in range(5)
+    )
+    ld = {
+        "@type": "NewsArticle",
+        "headline": f"Ferry story {number}",
+        "datePublished": "2024-05-02T07:30:00-03:00",
+    }
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">{head}'
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        f"<title>Ferry story {number}</title></head>"
+        f"<body><main><article><h1>Ferry story {number}</h1>{paragraphs}</article></main></body></html>"
+    )
+    return Route(body=page.encode())
+
+
+def urlset(*urls: str) -> Route:
+    entries = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
+    body = (
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+    )
+    return Route(body=body.encode(), content_type="application/xml")
+
+
+def index(*urls: str) -> Route:
+    entries = "".join(f"<sitemap><loc>{url}</loc></sitemap>" for url in urls)
+    body = f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
+    return Route(body=body.encode(), content_type="application/xml")
+
+
+def crawl(
+    site: LoopbackSite, out: Path, *arguments: str, proxy: bool = True, allow: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``crawler crawl ARGUMENTS`` in its own process, through the loopback server as proxy."""
+    environment = {
+        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
+    }
+    if proxy:
+        environment["http_proxy"] = site.proxy
+    settings = {**FAST, "ALLOW_PRIVATE_ADDRESSES": allow}
+    command = [sys.executable, "-m", "crawler.cli", "crawl", "--out", str(out), "--log-level", "INFO"]
+    command += [item for name, value in settings.items() for item in ("-s", f"{name}={value}")]
+    return subprocess.run(
+        [*command, *arguments], cwd=REPO, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+def summary(done: subprocess.CompletedProcess[str], site_id: str) -> str:
+    """The site's summary line of a crawl that ended well (exit 0, no traceback)."""
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith(f"{site_id}: ")]
+    return line
+
+
+def stored(corpus: Path) -> list[dict]:
+    return [
+        json.loads(line) for path in sorted(corpus.rglob("*.jsonl")) for line in path.read_text().splitlines()
+    ]
+
+
+def paths(site: LoopbackSite) -> list[str]:
+    return [path for path, _ in site.hits]
+
+
+# -- 1. only http(s), only the source's domains, never a private address -----------------------
+
+
+def test_a_sitemap_index_cannot_make_the_crawl_read_local_files_or_internal_addresses(tmp_path: Path) -> None:
+    local = tmp_path / "local-sitemap.xml"
+    local.write_bytes(urlset(f"{HOST}/from-a-local-file").body)
+    site = LoopbackSite()
+    with serve(site):
+        internal = f"http://127.0.0.1:{site.port}/internal-sitemap.xml"
+        site.routes.update(
+            {
+                "/robots.txt": ALLOW_ALL,
+                "/sitemap-index.xml": index(
+                    internal,
+                    "http://169.254.169.254/latest/meta-data/iam/",
+                    "file:///etc/passwd",
+                    local.as_uri(),
+                    f"{HOST}/sitemap-news.xml",
+                    f"{HOST}/moved-sitemap.xml",
+                ),
+                "/internal-sitemap.xml": urlset(f"{HOST}/stolen-1"),
+                "/latest/meta-data/iam/": urlset(f"{HOST}/stolen-2"),
+                "/moved-sitemap.xml": Route(status=302, headers={"Location": internal}),
+                "/sitemap-news.xml": urlset(f"{HOST}/news/story-1"),
+                "/news/story-1": article(1),
+            }
+        )
+        done = crawl(site, tmp_path / "corpus", "--url", f"{HOST}/sitemap-index.xml")
+    line = summary(done, "harbour.example")
+    assert line.startswith("harbour.example: 1 articles")
+    assert "non-web-link 2" in line and "offsite 2" in line and "offsite-redirect 1" in line
+    assert not {"/internal-sitemap.xml", "/latest/meta-data/iam/", "/from-a-local-file"} & set(paths(site))
+    assert [record["url"] for record in stored(tmp_path / "corpus")] == [f"{HOST}/news/story-1"]
+
+
+def test_a_host_that_resolves_to_a_private_address_is_refused_unless_allowed(tmp_path: Path) -> None:
+    """``localhost`` is a name, looked up as any other: it resolves to 127.0.0.1, which is refused."""
+    site = LoopbackSite(routes={"/robots.txt": ALLOW_ALL})
+    with serve(site):
+        feed = f"http://localhost:{site.port}/sitemap.xml"
+        site.routes["/sitemap.xml"] = urlset(f"http://localhost:{site.port}/news/story-1")
+        site.routes["/news/story-1"] = article(1)
+        refused = crawl(site, tmp_path / "refused", "--url", feed, proxy=False, allow=False)
+        assert paths(site) == []
+        allowed = crawl(site, tmp_path / "allowed", "--url", feed, proxy=False, allow=True)
+    assert summary(refused, "localhost").endswith("; skipped: private-address 1")
+    assert (
+        f"skipped: private-address: {feed}: localhost is at 127.0.0.1, not a public address" in refused.stderr
+    )
+    assert summary(allowed, "localhost").startswith("localhost: 1 articles")
+
+
+# -- 4. one link that is no web URL costs that link only ---------------------------------------
+
+
+def test_links_that_are_no_web_urls_are_skipped_and_counted_and_the_rest_of_the_feed_is_read(
+    tmp_path: Path,
+) -> None:
+    items = "".join(
+        f"<item><title>t</title>{link}</item>"
+        for link in (
+            f"<link>{HOST}/news/story-1</link>",
+            "<guid>tag:harbour.example,2024:12</guid>",
+            "<link>javascript:alert(1)</link>",
+            "<link>mailto:desk@harbour.example</link>",
+            "<link>tel:+15555550100</link>",
+            f"<link>{HOST}/news/story-2</link>",
+        )
+    )
+    feed = Route(body=f"<rss><channel>{items}</channel></rss>".encode(), content_type="application/rss+xml")
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/feed.xml": feed,
+            "/news/story-1": article(1),
+            "/news/story-2": article(2),
+        }
+    )
+    with serve(site):
+        done = crawl(site, tmp_path / "corpus", "--url", f"{HOST}/feed.xml")
+    line = summary(done, "harbour.example")
+    assert line.startswith("harbour.example: 2 articles")
+    assert line.endswith("; skipped: non-web-link 4")
+
+
+# -- 7. bounded work ----------------------------------------------------------------------------
+
+
+def test_a_chain_of_indexes_ends_at_the_depth_limit_and_a_fan_out_at_the_pending_limit(
+    tmp_path: Path,
+) -> None:
+    routes = {"/robots.txt": ALLOW_ALL, "/news/story-1": article(1)}
+    # A chain: each index lists the next, for ever (here 10 deep), and the article at the end.
+    for depth in range(10):
+        routes[f"/chain-{depth}.xml"] = index(f"{HOST}/chain-{depth + 1}.xml", f"{HOST}/leaf-{depth}.xml")
+        routes[f"/leaf-{depth}.xml"] = urlset(f"{HOST}/news/story-1")
+    # A fan-out: an index of 50 indexes of 50 sitemaps each.
+    routes["/fan.xml"] = index(*(f"{HOST}/fan-{a}.xml" for a in range(50)))
+    for a in range(50):
+        routes[f"/fan-{a}.xml"] = index(*(f"{HOST}/fan-{a}-{b}.xml" for b in range(50)))
+    site = LoopbackSite(routes=routes)
+    with serve(site):
+        chain = crawl(site, tmp_path / "chain", "--url", f"{HOST}/chain-0.xml")
+        fan = crawl(site, tmp_path / "fan", "--url", f"{HOST}/fan.xml", "-s", "SITEMAP_PENDING_MAX=30")
+    # The source is 0 deep: chain-1 to chain-3 are walked, with leaves 0 to 2; chain-4, leaf-3 are too deep.
+    assert "sitemap-too-deep 2" in summary(chain, "harbour.example")
+    requested = set(paths(site))
+    assert {f"/chain-{n}.xml" for n in range(4)} <= requested and "/chain-4.xml" not in requested
+    assert "/leaf-3.xml" not in requested
+    # At most 30 sitemaps wait at any time: each index read drops what it lists beyond that, counted.
+    assert "too-many-sitemaps" in summary(fan, "harbour.example")
+    assert len([path for path in paths(site) if path.startswith("/fan-")]) < 50 * 30
+
+
+def test_a_gzipped_sitemap_is_read_and_one_that_inflates_past_the_limit_is_too_large(tmp_path: Path) -> None:
+    listed = urlset(f"{HOST}/news/story-1").body
+    bomb = gzip.compress(listed.replace(b"</urlset>", b"<!--" + b" " * 3_000_000 + b"--></urlset>"))
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/sitemap.xml.gz": Route(body=gzip.compress(listed), content_type="application/x-gzip"),
+            "/bomb.xml.gz": Route(body=bomb, content_type="application/x-gzip"),
+            "/news/story-1": article(1),
+        }
+    )
+    with serve(site):
+        done = crawl(site, tmp_path / "corpus", "--url", f"{HOST}/sitemap.xml.gz")
+        bombed = crawl(
+            site, tmp_path / "bombed", "--url", f"{HOST}/bomb.xml.gz", "-s", "DOWNLOAD_MAXSIZE=1000000"
+        )
+    assert summary(done, "harbour.example").startswith("harbour.example: 1 articles")
+    assert summary(bombed, "harbour.example").endswith("; failed: too-large 1")
+
+
+def test_over_long_urls_are_counted(tmp_path: Path) -> None:
+    long = f"{HOST}/news/{'x' * 3000}"
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/sitemap.xml": urlset(long, f"{HOST}/news/story-1"),
+            "/news/story-1": article(1),
+        }
+    )
+    with serve(site):
+        done = crawl(site, tmp_path / "corpus", "--url", f"{HOST}/sitemap.xml")
+    assert summary(done, "harbour.example").endswith("; skipped: url-too-long 1")
+
+
+def test_a_large_sitemap_gives_its_first_articles_at_once_and_in_bounded_memory(tmp_path: Path) -> None:
+    """100,000 URLs: read as a stream into a backlog, handed to the scheduler a batch at a time."""
+    page = (CASES[0].path / "page.html").read_bytes()
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/big.xml": urlset(*(f"{CTV}/world/story-{n}-1.{n}" for n in range(100_000))),
+        }
+    )
+    site.otherwise = Route(body=page)
+    environment = {
+        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        "ctvnews",
+        "--sources",
+        f"{CTV}/big.xml",
+        "--max-articles",
+        "3",
+    ]
+    command += ["--out", str(tmp_path / "corpus"), "-s", "ALLOW_PRIVATE_ADDRESSES=True"]
+    command += [item for name, value in FAST.items() for item in ("-s", f"{name}={value}")]
+    with serve(site), (tmp_path / "log").open("wb") as log:
+        child = subprocess.Popen(
+            command, cwd=REPO, env=environment | {"http_proxy": site.proxy}, stdout=log, stderr=log
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+    assert status == 0, (tmp_path / "log").read_text()[-3000:]
+    assert usage.ru_maxrss < 200_000, usage.ru_maxrss  # KB: 100,000 requests at once took 390 MB
