@@ -74,6 +74,8 @@ class UnknownSite:
     #: An unknown site has no default language: only what the page states.
     language: str = ""
     paywall: bool = False
+    #: Its own domains are what a page's URL says: none declared.
+    domains: tuple[str, ...] = ()
 
 
 def generic_site(page: Page) -> UnknownSite:

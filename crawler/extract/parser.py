@@ -17,7 +17,7 @@ from crawler.extract.bylines import author, authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.images import image, image_from_json_ld
 from crawler.extract.page import Page, collapse_whitespace
-from crawler.extract.urls import clean_url, cleaned_link, is_web_url
+from crawler.extract.urls import clean_url, cleaned_link, domain_of, is_web_url, same_registered_domain
 from crawler.record import Author, Block, Image
 
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
@@ -41,6 +41,10 @@ class SiteFacts(Protocol):
     @property
     def paywall(self) -> bool:
         """Whether the site keeps some articles for subscribers."""
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """The domains the site declares (a site with no module declares none)."""
 
 
 class ArticleParser:
@@ -158,11 +162,24 @@ class ArticleParser:
         return as_bool(self.page.article_json_ld.get("isAccessibleForFree"))
 
     def canonical_url(self) -> str:
-        """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed."""
+        """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed.
+
+        The record's id is made from it, so only a canonical URL of the page's own site is
+        trusted: on the fetched URL's registered domain, or on one the site declares. A page
+        on one domain naming another site's article as canonical would otherwise take that
+        article's id and replace it in the corpus as its next revision.
+        """
         stated = self.page.canonical_link or self.page.meta("og:url")
         canonical = cleaned_link(stated, self.page.url) if stated else None
         # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
-        return canonical if canonical is not None and is_web_url(canonical) else clean_url(self.page.url)
+        if canonical is None or not is_web_url(canonical) or not self._same_site(canonical):
+            return clean_url(self.page.url)
+        return canonical
+
+    def _same_site(self, url: str) -> bool:
+        host = domain_of(url)
+        declared = any(host == domain or host.endswith("." + domain) for domain in self.site.domains)
+        return declared or same_registered_domain(url, self.page.url)
 
 
 def _text(value: Any) -> str | None:
