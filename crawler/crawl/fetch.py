@@ -32,6 +32,7 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from crawler.crawl.outcomes import download_outcome, log_words
+from crawler.crawl.parse_workers import parse_budget
 from crawler.errors import CrawlerError, UnknownSiteError
 from crawler.extract.page import Page
 from crawler.extract.urls import domain_of, registered_domain
@@ -109,7 +110,7 @@ class FetchSpider(scrapy.Spider):
         )
         self.fetched.page = page
         try:
-            self.fetched.record = parse(page)
+            self.fetched.record = parse(page, parse_budget(self.settings))
         except CrawlerError as error:
             self.fetched.error = error
 

@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from scrapy.settings import BaseSettings
+
 from crawler.extract.page import Page
 from crawler.record import Record
-from crawler.sites.parse import parse
+from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget, parse
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +48,17 @@ class FetchedPage:
     content_type: str | None
     fetched_at: datetime
     status: int
+    budget: ParseBudget = DEFAULT_BUDGET
 
     def parse(self) -> Record:
-        """The page's validated record (raises the typed errors of crawler.parsing.parse)."""
-        return parse(Page.from_bytes(self.body, self.url, self.content_type, self.fetched_at, self.status))
+        """The page's validated record (raises the typed errors of crawler.sites.parse.parse)."""
+        page = Page.from_bytes(self.body, self.url, self.content_type, self.fetched_at, self.status)
+        return parse(page, self.budget)
+
+
+def parse_budget(settings: BaseSettings) -> ParseBudget:
+    """Each page's parse budget, from ``PARSE_TIME_LIMIT`` and ``PARSE_MAX_TAGS``."""
+    return ParseBudget(settings.getfloat("PARSE_TIME_LIMIT"), settings.getint("PARSE_MAX_TAGS"))
 
 
 class ParserCrashedError(RuntimeError):

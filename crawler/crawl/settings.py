@@ -34,6 +34,11 @@ COOKIES_ENABLED = False
 #: CPU-bound crawl (a backfill from a fast server, a replay) then uses two cores: x1.8
 #: articles/s on the 2-core benchmark machine, for about 90 MB more memory.
 PARSE_PROCESSES = "auto"
+#: Each page's parse budget (crawler/sites/parse.py): seconds (0: none), and tags in its source.
+#: A page over it is counted as ``failed: too-complex``; the largest real pages take about a
+#: second and a tenth of the tags.
+PARSE_TIME_LIMIT = 10.0
+PARSE_MAX_TAGS = 1_000_000
 #: Records per response handled at once. A page yields one record, and Scrapy starts this many
 #: asyncio tasks for every response it scrapes (its default of 100 costs ~1 ms per page).
 CONCURRENT_ITEMS = 1

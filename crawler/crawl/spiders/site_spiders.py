@@ -25,11 +25,12 @@ from twisted.python.failure import Failure
 from crawler.crawl.discovery import ListingTooLargeError, parse_listing
 from crawler.crawl.meta import FETCHED_AT_META, LISTED_DATE_META, PENDING_SITEMAPS_META, SITEMAP_DEPTH_META
 from crawler.crawl.outcomes import STATS_PREFIX, download_outcome, log_words
-from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError
+from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_budget
 from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError
 from crawler.extract.urls import cleaned_link, joined_url
 from crawler.sites import all_sites
+from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget
 from crawler.sites.site import Site, Source
 
 #: Articles go before listings, and an index's sitemaps are walked one at a time (see
@@ -84,6 +85,7 @@ class SiteSpider(scrapy.Spider):
             url_length=settings.getint("URLLENGTH_LIMIT"),
             listing_size=settings.getint("DOWNLOAD_MAXSIZE"),
             batch=0 if settings.get("REDIS_URL") else FRONTIER_BATCH,
+            parse=parse_budget(settings),
         )
         return spider
 
@@ -266,6 +268,7 @@ class SiteSpider(scrapy.Spider):
             content_type=content_type.decode("latin-1") if content_type else None,
             fetched_at=response.meta.get(FETCHED_AT_META) or datetime.now(timezone.utc),
             status=response.status,
+            budget=self.limits.parse,
         )
         try:
             record = await self.page_parser.parse(fetched)
@@ -333,6 +336,7 @@ class _Limits:
     url_length: int = 2083
     listing_size: int = 0
     batch: int = FRONTIER_BATCH
+    parse: ParseBudget = DEFAULT_BUDGET
 
 
 def _parse_processes(crawler: Crawler) -> int | str:

@@ -25,7 +25,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, split_byline
-from crawler.extract.page import JsonObject, Page, attribute, collapse_whitespace
+from crawler.extract.page import MALFORMED_JSON, JsonObject, Page, attribute, collapse_whitespace
 from crawler.extract.parser import ArticleParser
 from crawler.extract.state import dig
 from crawler.extract.urls import joined_url
@@ -70,7 +70,7 @@ def _read_page_data(page: Page) -> JsonObject:
         return {}
     try:
         value, _ = json.JSONDecoder(strict=False).raw_decode(text, start)
-    except json.JSONDecodeError:
+    except MALFORMED_JSON:
         return {}
     return value if isinstance(value, dict) else {}
 
