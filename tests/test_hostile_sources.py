@@ -287,3 +287,198 @@ def test_a_large_sitemap_gives_its_first_articles_at_once_and_in_bounded_memory(
         _, status, usage = os.wait4(child.pid, 0)
     assert status == 0, (tmp_path / "log").read_text()[-3000:]
     assert usage.ru_maxrss < 200_000, usage.ru_maxrss  # KB: 100,000 requests at once took 390 MB
+
+
+# -- 2. a canonical link cannot take another site's article -------------------------------------
+
+
+def test_a_canonical_link_to_another_sites_article_does_not_take_its_identity(tmp_path: Path) -> None:
+    ctv = CASES[0]
+    ctv_path = "/" + ctv.meta()["url"].split("/", 3)[3]
+    genuine = ctv.expected()
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/ctv-sitemap.xml": urlset(f"{CTV}{ctv_path}"),
+            ctv_path: Route(body=(ctv.path / "page.html").read_bytes()),
+            "/feed-sitemap.xml": urlset(f"{HOST}/news/impostor"),
+            "/news/impostor": article(7, canonical=genuine["canonicalUrl"]),
+        }
+    )
+    with serve(site):
+        done = crawl(
+            site, tmp_path / "corpus", "ctvnews", "--sources", f"{CTV}/ctv-sitemap.xml",
+            "--url", f"{HOST}/feed-sitemap.xml",
+        )  # fmt: skip
+    assert summary(done, "ctvnews").startswith("ctvnews: 1 articles")
+    assert summary(done, "harbour.example").startswith("harbour.example: 1 articles")
+    records = {record["site"]["id"]: record for record in stored(tmp_path / "corpus")}
+    assert records["ctvnews"]["id"] == genuine["id"] and records["ctvnews"]["revision"] == 1
+    impostor = records["harbour.example"]
+    assert impostor["id"] != genuine["id"] and impostor["revision"] == 1
+    assert (
+        impostor["canonicalUrl"] == f"{HOST}/news/impostor"
+    )  # its own URL: the stated one is another site's
+    exported = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "corpus", "export", "--dir", str(tmp_path / "corpus"),
+         "--to", str(tmp_path / "text")],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert exported.stdout.startswith("2 articles written")
+
+
+# -- 7, 8, 9. pages and answers that used to crash, mislead or cost without bound ----------------
+
+
+def test_bad_retry_after_bad_locations_and_too_complex_pages_are_our_words_and_the_crawl_goes_on(
+    tmp_path: Path,
+) -> None:
+    good = Route(body=(CASES[0].path / "page.html").read_bytes())
+    second = Route(body=(CASES[1].path / "page.html").read_bytes())
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of a page built to keep a parser busy.</p>" for n in range(40_000)
+    )
+    complex_page = f"<html><head><title>x</title></head><body><h1>x</h1>{paragraphs}</body></html>".encode()
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/sitemap.xml": urlset(*(f"{CTV}/world/{name}" for name in ("a-1.1", "b-1.2", "c-1.3", "d-1.4"))),
+            "/world/a-1.1": Route(status=503, headers={"Retry-After": "\u00b2"}, then=good),
+            "/world/b-1.2": Route(
+                status=429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00"}, then=second
+            ),
+            "/world/c-1.3": Route(status=301, headers={"Location": "http://[abc/x"}),
+            "/world/d-1.4": Route(body=complex_page),
+        }
+    )
+    with serve(site):
+        done = crawl(
+            site,
+            tmp_path / "corpus",
+            "ctvnews",
+            "--sources",
+            f"{CTV}/sitemap.xml",
+            "-s",
+            "PARSE_MAX_TAGS=50000",
+        )
+    line = summary(done, "ctvnews")
+    assert line.startswith("ctvnews: 2 articles")  # each bad Retry-After retried after our backoff
+    assert line.endswith("; failed: bad-redirect 1, too-complex 1")
+    assert "bad-retry-after: " in done.stderr
+    assert (
+        f"failed: bad-redirect: {CTV}/world/c-1.3: redirected to 'http://[abc/x', which is not a URL"
+        in done.stderr
+    )
+    assert (
+        f"failed: too-complex: {CTV}/world/d-1.4: too-complex: 80010 tags, over the budget of 50000"
+        in done.stderr
+    )
+
+
+def test_a_page_over_its_time_budget_is_too_complex(tmp_path: Path) -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {n}: words that a generic parser must weigh one by one.</p>" for n in range(30_000)
+    )
+    slow = f"<html><head><title>Slow</title></head><body><article><h1>Slow</h1>{paragraphs}</article></body>"
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/sitemap.xml": urlset(f"{HOST}/news/slow", f"{HOST}/news/story-1"),
+            "/news/slow": Route(body=slow.encode()),
+            "/news/story-1": article(1),
+        }
+    )
+    with serve(site):
+        done = crawl(site, tmp_path / "corpus", "--url", f"{HOST}/sitemap.xml", "-s", "PARSE_TIME_LIMIT=0.3")
+    assert summary(done, "harbour.example") == (
+        "harbour.example: 1 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid, "
+        "0 replay misses, 0 errors; failed: too-complex 1"
+    )
+    assert (
+        f"failed: too-complex: {HOST}/news/slow: too-complex: its parse took more than 0.3 s" in done.stderr
+    )
+
+
+def test_crawler_parse_ignores_json_ld_that_python_cannot_read(tmp_path: Path) -> None:
+    for name, json_ld in {
+        "digits": '{"@type": "NewsArticle", "wordCount": ' + "9" * 5000 + "}",
+        "nested": "[" * 100_000 + "]" * 100_000,
+    }.items():
+        page = tmp_path / f"{name}.html"
+        page.write_bytes(
+            article(3).body.replace(
+                b"</head>", f'<script type="application/ld+json">{json_ld}</script></head>'.encode()
+            )
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "parse", str(page), "--url", f"{HOST}/news/story-3"],
+            cwd=REPO, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+        assert json.loads(done.stdout)["headline"] == "Ferry story 3"
+
+
+def test_a_negative_year_keeps_no_false_date_and_stray_nul_bytes_do_not_make_a_page_binary() -> None:
+    from crawler import parse_page
+
+    bc = article(4).body.replace(b"2024-05-02T07:30:00-03:00", b"-0044-03-15T10:00:00+00:00")
+    assert parse_page(bc, f"{HOST}/news/story-4")["datePublished"] is None  # not 0044-03-15
+    seed = CASES[0]
+    with_nul = (seed.path / "page.html").read_bytes().replace(b"<head>", b"<head>\x00\x00", 1)
+    assert with_nul.count(b"\x00") == 2
+    assert parse_page(with_nul, seed.meta()["url"])["id"] == seed.expected()["id"]
+
+
+def test_fetch_follows_a_redirect_within_the_site_and_names_one_off_it(tmp_path: Path) -> None:
+    seed = CASES[0]
+    path = "/" + seed.meta()["url"].split("/", 3)[3]
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/world/old-1.1": Route(status=301, headers={"Location": f"{CTV}{path}"}),
+            "/world/gone-1.2": Route(status=301, headers={"Location": "http://elsewhere.example/x"}),
+            path: Route(body=(seed.path / "page.html").read_bytes()),
+        }
+    )
+    environment = {
+        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
+    }
+
+    def fetch(url: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "fetch", url, "-s", "ALLOW_PRIVATE_ADDRESSES=True"],
+            cwd=REPO, env=environment | {"http_proxy": site.proxy}, capture_output=True, text=True,
+            timeout=60,
+        )  # fmt: skip
+
+    with serve(site):
+        moved, off = fetch(f"{CTV}/world/old-1.1"), fetch(f"{CTV}/world/gone-1.2")
+    assert moved.returncode == 0, moved.stderr
+    assert json.loads(moved.stdout)["id"] == seed.expected()["id"]
+    assert off.returncode == 1 and "offsite-redirect" in off.stderr and "Traceback" not in off.stderr
+
+
+def test_a_damaged_corpus_index_is_named_with_the_safe_way_out(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        "ctvnews",
+        "--replay",
+        str(FIXTURES),
+        "--out",
+        str(corpus),
+    ]
+    subprocess.run(command, cwd=REPO, capture_output=True, check=True, timeout=120)
+    index = corpus / ".index.sqlite"
+    damaged = bytearray(index.read_bytes())
+    damaged[-4000:] = b"\x55" * 4000  # the last page: the header still reads, a table does not
+    index.write_bytes(bytes(damaged))
+    again = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 1
+    assert (
+        f"{index}: the corpus index is damaged (database disk image is malformed); deleting it is safe"
+        in again.stderr
+    )
