@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from crawler.sites.fixtures import Fixture, discover
@@ -85,6 +86,13 @@ def crawl(
     command += [item for name, value in settings.items() for item in ("-s", f"{name}={value}")]
     return subprocess.run(
         [*command, *arguments], cwd=REPO, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+def run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """``python -m ARGUMENTS`` (``crawler.cli ...``, ``scrapy ...``) in the repository, offline."""
+    return subprocess.run(
+        [sys.executable, "-m", *arguments], cwd=REPO, capture_output=True, text=True, timeout=120
     )
 
 
@@ -482,3 +490,139 @@ def test_a_damaged_corpus_index_is_named_with_the_safe_way_out(tmp_path: Path) -
         f"{index}: the corpus index is damaged (database disk image is malformed); deleting it is safe"
         in again.stderr
     )
+
+
+# -- 3, 5. distributed crawls: restarts that cannot stall, names that cannot escape ----------------
+
+
+def test_workers_restarted_under_their_names_after_redis_restarts_store_every_article(tmp_path: Path) -> None:
+    from crawler.store.merge import merge_corpora
+    from tests.redis_server import redis_server
+    from tests.replay_site import lines_written
+    from tests.test_distributed import ARTICLES, finish, ids, loopback_site, start_worker, worker_records
+
+    corpus, names = tmp_path / "corpus", ("w1", "w2", "w3")
+    with loopback_site(ARTICLES) as port:
+        with redis_server(tmp_path / "redis", appendonly=True) as first:
+            workers = [start_worker(name, corpus, first.url, port) for name in names]
+            deadline = time.monotonic() + 120
+            while not (corpus / "workers").is_dir() or lines_written(corpus / "workers") < 300:
+                assert time.monotonic() < deadline, "the workers made no progress"
+                time.sleep(0.01)  # a bounded poll of the workers' files
+            first.process.kill()  # Redis crashes; its append-only file keeps the frontier
+            for worker in workers:
+                finish(worker)  # each stops cleanly, its requests in flight left in Redis
+        redis_port = int(first.url.rsplit(":", 1)[1].split("/")[0])
+        with redis_server(tmp_path / "redis", appendonly=True, port=redis_port) as second:
+            client = second.client()
+            deadline = time.monotonic() + 60
+            while client.keys("crawler:ctvnews:worker:*"):  # the old names' keys expire (TTL 2 s)
+                assert time.monotonic() < deadline, "the old workers' keys did not expire"
+                time.sleep(0.05)
+            assert client.zcard("crawler:ctvnews:requests") + sum(
+                client.zcard(f"crawler:ctvnews:inflight:{name}") for name in names
+            ), "nothing left to crawl: Redis was killed too late for this test"
+            again = [start_worker(name, corpus, second.url, port, log=f"{name}-again") for name in names]
+            assert [worker.wait(timeout=180) for worker in again] == [0, 0, 0]
+    assert len(ids(worker_records(corpus))) == ARTICLES
+    assert merge_corpora(sorted((corpus / "workers").iterdir()), corpus).added == ARTICLES
+
+
+def test_a_worker_name_already_alive_is_refused_with_exit_1(tmp_path: Path) -> None:
+    from tests.redis_server import redis_server
+
+    with redis_server(tmp_path / "redis") as server:
+        server.client().set("crawler:ctvnews:worker:box2-a", 1, px=60_000)  # a live worker's key
+        done = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "crawl", "ctvnews", "--replay", str(FIXTURES),
+             "--out", str(tmp_path / "corpus"), "--redis", server.url, "--worker", "box2-a"],
+            cwd=REPO, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("crawler: error: worker box2-a is already running for ctvnews")
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_a_worker_name_that_leads_out_of_the_corpus_is_refused_however_it_is_given(tmp_path: Path) -> None:
+    from tests.redis_server import redis_server
+
+    out = tmp_path / "a" / "b" / "corpus"
+    with redis_server(tmp_path / "redis") as server:
+        replay = ("ctvnews", "--replay", str(FIXTURES), "--out", str(out), "--redis", server.url)
+        done = [
+            run("crawler.cli", "crawl", *replay, "-s", "CRAWL_WORKER=../../x"),
+            run("crawler.cli", "crawl", *replay, "-s", f"CRAWL_WORKER={tmp_path / 'absolute'}"),
+            run("scrapy", "crawl", "ctvnews", "-s", f"REPLAY_DIR={FIXTURES}", "-s", f"CORPUS_DIR={out}",
+                "-s", f"REDIS_URL={server.url}", "-s", "CRAWL_WORKER=../../y"),
+        ]  # fmt: skip
+        assert server.client().keys("crawler:ctvnews:*") == []  # nothing stored, nothing marked stored
+    assert [run.returncode for run in done] == [1, 1, 1]
+    assert (
+        done[0].stderr.strip()
+        == "crawler: error: worker name '../../x': use letters, digits, '-', '_' and '.' only"
+    )
+    assert not [path for path in tmp_path.rglob("*.jsonl")]
+
+
+# -- 6. one writer at a time --------------------------------------------------------------------
+
+
+def test_a_second_writer_of_a_corpus_is_refused_while_the_first_runs(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    site = LoopbackSite(
+        routes={
+            "/robots.txt": ALLOW_ALL,
+            "/sitemap.xml": urlset(f"{CTV}/world/stall-1.1"),
+            "/world/stall-1.1": Route(stall=True),
+        }
+    )
+    environment = {
+        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
+    }
+    with serve(site):
+        command = [sys.executable, "-m", "crawler.cli", "crawl", "ctvnews", "--sources", f"{CTV}/sitemap.xml"]
+        command += ["--out", str(corpus), "-s", "ALLOW_PRIVATE_ADDRESSES=True", "-s", "DOWNLOAD_TIMEOUT=60"]
+        first = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=environment | {"http_proxy": site.proxy},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while "/world/stall-1.1" not in paths(site):  # the first crawl holds the corpus
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)  # a bounded poll of the server's log
+        second = run("crawler.cli", "crawl", "ctvnews", "--replay", str(FIXTURES), "--out", str(corpus))
+        scrapy = run(
+            "scrapy", "crawl", "ctvnews", "-s", f"REPLAY_DIR={FIXTURES}", "-s", f"CORPUS_DIR={corpus}"
+        )
+        (corpus / "workers" / "w1").mkdir(parents=True)
+        merge = run("crawler.cli", "corpus", "merge", "--dir", str(corpus))
+        site.release.set()
+        first.communicate(timeout=120)
+    refusal = (
+        f"crawler: error: {corpus}: another crawl, merge, reparse or ingest is writing here; "
+        "wait for it to end, or write elsewhere"
+    )
+    assert (second.returncode, second.stderr.strip()) == (1, refusal)
+    assert (merge.returncode, merge.stderr.strip()) == (1, refusal)
+    assert scrapy.returncode == 1
+    assert not list(corpus.rglob("*.jsonl"))
+
+
+def test_corpus_stats_reports_duplicate_records(tmp_path: Path) -> None:
+    line = json.dumps({**CASES[0].expected(), "revision": 1}) + "\n"
+    path = tmp_path / "corpus" / "ctvnews" / "2023-06-18.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text(line * 3, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "corpus", "stats", "--dir", str(tmp_path / "corpus")],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "duplicates: 2 records repeat an article's revision already counted" in done.stdout
