@@ -25,13 +25,14 @@ import struct
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-from scrapy.settings import BaseSettings
+from typing import TYPE_CHECKING, Any
 
 from crawler.extract.page import Page
 from crawler.record import Record
 from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget, parse
+
+if TYPE_CHECKING:  # the parser processes unpickle FetchedPage from here: they never load Scrapy
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 

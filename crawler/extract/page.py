@@ -194,6 +194,12 @@ class Page:
         start = _start_of(self.html, literal, back_to)
         return self.html[start:] if start >= 0 else ""
 
+    def size(self) -> int:
+        """The page's length: its bytes when it has them, else its characters."""
+        if self._html is None and self.raw is not None:
+            return len(self.raw)
+        return len(self.html)
+
     def count(self, text: str) -> int:
         """How often ``text`` occurs in the page's source (counted in its bytes when it has them)."""
         if self._html is None and self.raw is not None:

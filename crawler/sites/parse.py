@@ -58,9 +58,11 @@ def parse(page: Page, budget: ParseBudget = DEFAULT_BUDGET) -> Record:
     truncated page, undecodable text, a page over the ``budget``: ``too-complex``) or
     InvalidRecordError; each names the URL.
     """
-    tags = page.count("<")
-    if budget.tags and tags > budget.tags:
-        raise BrokenPageError(page.url, "too-complex", f"{tags} tags, over the budget of {budget.tags}")
+    # A page holds fewer tags than characters: most pages need no count (60 µs per 160 KB).
+    if budget.tags and page.size() > budget.tags:
+        tags = page.count("<")
+        if tags > budget.tags:
+            raise BrokenPageError(page.url, "too-complex", f"{tags} tags, over the budget of {budget.tags}")
     with _time_limit(page.url, budget.seconds):
         return _parse(page)
 

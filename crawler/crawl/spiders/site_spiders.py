@@ -205,6 +205,11 @@ class SiteSpider(scrapy.Spider):
         while self._backlog and (not batch or handed < batch):
             waiting = self._backlog.popleft()
             if isinstance(waiting, _Chain):
+                if batch and (handed or self._scheduled()):
+                    # The next sitemap once the articles before it have left the scheduler: the
+                    # frontier then never holds more than one batch.
+                    self._backlog.appendleft(waiting)
+                    return
                 yield from self._next_sitemap(waiting.sitemaps)
                 continue
             handed += 1
