@@ -109,7 +109,8 @@ def test_an_index_is_walked_one_sitemap_at_a_time_after_its_articles() -> None:
 
     article = "https://www.ctvnews.ca/world/u-s-china-talks-1.6445678"
     response = XmlResponse(children[0], body=_sitemap(article), request=first)
-    listed_article, second = spider.parse_source(response)
+    (listed_article,) = spider.parse_source(response)
+    (second,) = spider._refill()  # the next sitemap, once the articles have left the scheduler
     assert listed_article.url == article and second.url == children[1]
     assert listed_article.priority > second.priority
     assert second.meta[PENDING_SITEMAPS_META] == [(children[2], 1)]

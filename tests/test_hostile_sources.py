@@ -19,6 +19,7 @@ from pathlib import Path
 from crawler.sites.fixtures import Fixture, discover
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackSite, Route, serve
+from tests.peak_memory import peak_memory_kb
 
 HOST = "http://www.harbour.example"
 CTV = "http://www.ctvnews.ca"
@@ -72,20 +73,27 @@ def index(*urls: str) -> Route:
     return Route(body=body.encode(), content_type="application/xml")
 
 
+def through(site: LoopbackSite | None) -> dict[str, str]:
+    """This process's environment, with the loopback server as the only HTTP proxy (or none)."""
+    proxies = {"http_proxy", "https_proxy", "no_proxy"}
+    environment = {k: v for k, v in os.environ.items() if k.lower() not in proxies}
+    return environment | ({"http_proxy": site.proxy} if site is not None else {})
+
+
 def crawl(
     site: LoopbackSite, out: Path, *arguments: str, proxy: bool = True, allow: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """``crawler crawl ARGUMENTS`` in its own process, through the loopback server as proxy."""
-    environment = {
-        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
-    }
-    if proxy:
-        environment["http_proxy"] = site.proxy
     settings = {**FAST, "ALLOW_PRIVATE_ADDRESSES": allow}
     command = [sys.executable, "-m", "crawler.cli", "crawl", "--out", str(out), "--log-level", "INFO"]
     command += [item for name, value in settings.items() for item in ("-s", f"{name}={value}")]
     return subprocess.run(
-        [*command, *arguments], cwd=REPO, env=environment, capture_output=True, text=True, timeout=300
+        [*command, *arguments],
+        cwd=REPO,
+        env=through(site if proxy else None),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -272,29 +280,14 @@ def test_a_large_sitemap_gives_its_first_articles_at_once_and_in_bounded_memory(
         }
     )
     site.otherwise = Route(body=page)
-    environment = {
-        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "crawler.cli",
-        "crawl",
-        "ctvnews",
-        "--sources",
-        f"{CTV}/big.xml",
-        "--max-articles",
-        "3",
-    ]
-    command += ["--out", str(tmp_path / "corpus"), "-s", "ALLOW_PRIVATE_ADDRESSES=True"]
+    command = [sys.executable, "-m", "crawler.cli", "crawl", "ctvnews", "--sources", f"{CTV}/big.xml",
+               "--max-articles", "3", "--out", str(tmp_path / "corpus"),
+               "-s", "ALLOW_PRIVATE_ADDRESSES=True"]  # fmt: skip
     command += [item for name, value in FAST.items() for item in ("-s", f"{name}={value}")]
-    with serve(site), (tmp_path / "log").open("wb") as log:
-        child = subprocess.Popen(
-            command, cwd=REPO, env=environment | {"http_proxy": site.proxy}, stdout=log, stderr=log
-        )
-        _, status, usage = os.wait4(child.pid, 0)
+    with serve(site):
+        status, peak = peak_memory_kb(command, REPO, through(site), tmp_path / "log")
     assert status == 0, (tmp_path / "log").read_text()[-3000:]
-    assert usage.ru_maxrss < 200_000, usage.ru_maxrss  # KB: 100,000 requests at once took 390 MB
+    assert peak < 200_000, peak  # KB: 100,000 requests at once took 390 MB
 
 
 # -- 2. a canonical link cannot take another site's article -------------------------------------
@@ -327,11 +320,9 @@ def test_a_canonical_link_to_another_sites_article_does_not_take_its_identity(tm
     assert (
         impostor["canonicalUrl"] == f"{HOST}/news/impostor"
     )  # its own URL: the stated one is another site's
-    exported = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "corpus", "export", "--dir", str(tmp_path / "corpus"),
-         "--to", str(tmp_path / "text")],
-        cwd=REPO, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    exported = run(
+        "crawler.cli", "corpus", "export", "--dir", str(tmp_path / "corpus"), "--to", str(tmp_path / "text")
+    )
     assert exported.stdout.startswith("2 articles written")
 
 
@@ -418,10 +409,7 @@ def test_crawler_parse_ignores_json_ld_that_python_cannot_read(tmp_path: Path) -
                 b"</head>", f'<script type="application/ld+json">{json_ld}</script></head>'.encode()
             )
         )
-        done = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "parse", str(page), "--url", f"{HOST}/news/story-3"],
-            cwd=REPO, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+        done = run("crawler.cli", "parse", str(page), "--url", f"{HOST}/news/story-3")
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
         assert json.loads(done.stdout)["headline"] == "Ferry story 3"
 
@@ -448,14 +436,11 @@ def test_fetch_follows_a_redirect_within_the_site_and_names_one_off_it(tmp_path:
             path: Route(body=(seed.path / "page.html").read_bytes()),
         }
     )
-    environment = {
-        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
-    }
 
     def fetch(url: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "crawler.cli", "fetch", url, "-s", "ALLOW_PRIVATE_ADDRESSES=True"],
-            cwd=REPO, env=environment | {"http_proxy": site.proxy}, capture_output=True, text=True,
+            cwd=REPO, env=through(site), capture_output=True, text=True,
             timeout=60,
         )  # fmt: skip
 
@@ -468,23 +453,13 @@ def test_fetch_follows_a_redirect_within_the_site_and_names_one_off_it(tmp_path:
 
 def test_a_damaged_corpus_index_is_named_with_the_safe_way_out(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    command = [
-        sys.executable,
-        "-m",
-        "crawler.cli",
-        "crawl",
-        "ctvnews",
-        "--replay",
-        str(FIXTURES),
-        "--out",
-        str(corpus),
-    ]
-    subprocess.run(command, cwd=REPO, capture_output=True, check=True, timeout=120)
+    replay = ("crawler.cli", "crawl", "ctvnews", "--replay", str(FIXTURES), "--out", str(corpus))
+    assert run(*replay).returncode == 0
     index = corpus / ".index.sqlite"
     damaged = bytearray(index.read_bytes())
     damaged[-4000:] = b"\x55" * 4000  # the last page: the header still reads, a table does not
     index.write_bytes(bytes(damaged))
-    again = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    again = run(*replay)
     assert again.returncode == 1
     assert (
         f"{index}: the corpus index is damaged (database disk image is malformed); deleting it is safe"
@@ -533,11 +508,8 @@ def test_a_worker_name_already_alive_is_refused_with_exit_1(tmp_path: Path) -> N
 
     with redis_server(tmp_path / "redis") as server:
         server.client().set("crawler:ctvnews:worker:box2-a", 1, px=60_000)  # a live worker's key
-        done = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "crawl", "ctvnews", "--replay", str(FIXTURES),
-             "--out", str(tmp_path / "corpus"), "--redis", server.url, "--worker", "box2-a"],
-            cwd=REPO, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        replay = ("ctvnews", "--replay", str(FIXTURES), "--out", str(tmp_path / "corpus"))
+        done = run("crawler.cli", "crawl", *replay, "--redis", server.url, "--worker", "box2-a")
     assert done.returncode == 1
     assert (
         done.stderr.strip()
@@ -580,16 +552,13 @@ def test_a_second_writer_of_a_corpus_is_refused_while_the_first_runs(tmp_path: P
             "/world/stall-1.1": Route(stall=True),
         }
     )
-    environment = {
-        k: v for k, v in os.environ.items() if k.lower() not in {"http_proxy", "https_proxy", "no_proxy"}
-    }
     with serve(site):
         command = [sys.executable, "-m", "crawler.cli", "crawl", "ctvnews", "--sources", f"{CTV}/sitemap.xml"]
         command += ["--out", str(corpus), "-s", "ALLOW_PRIVATE_ADDRESSES=True", "-s", "DOWNLOAD_TIMEOUT=60"]
         first = subprocess.Popen(
             command,
             cwd=REPO,
-            env=environment | {"http_proxy": site.proxy},
+            env=through(site),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -621,8 +590,15 @@ def test_corpus_stats_reports_duplicate_records(tmp_path: Path) -> None:
     path = tmp_path / "corpus" / "ctvnews" / "2023-06-18.jsonl"
     path.parent.mkdir(parents=True)
     path.write_text(line * 3, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "corpus", "stats", "--dir", str(tmp_path / "corpus")],
-        cwd=REPO, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    done = run("crawler.cli", "corpus", "stats", "--dir", str(tmp_path / "corpus"))
     assert "duplicates: 2 records repeat an article's revision already counted" in done.stdout
+
+
+def test_a_revision_never_changes_site() -> None:
+    """A page of a site with no module names the site by its canonical URL, as its id does."""
+    from crawler import parse_page
+
+    canonical = "https://www.harbour.example/news/story-5"
+    amp = parse_page(article(5, canonical=canonical).body, "https://amp.harbour.example/news/story-5")
+    www = parse_page(article(5).body, canonical)
+    assert (amp["id"], amp["site"]["id"]) == (www["id"], www["site"]["id"]) == (www["id"], "harbour.example")

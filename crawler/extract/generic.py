@@ -18,7 +18,7 @@ from crawler.extract.bylines import author, authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.generic_body import generic_blocks
 from crawler.extract.page import Page, collapse_whitespace
-from crawler.extract.parser import ArticleParser, as_bool
+from crawler.extract.parser import ArticleParser, as_bool, trusted_canonical
 from crawler.extract.urls import domain_of
 from crawler.record import Author, Block
 
@@ -79,8 +79,13 @@ class UnknownSite:
 
 
 def generic_site(page: Page) -> UnknownSite:
-    """The site of a page no module claims: its domain, named as the page names it."""
-    domain = domain_of(page.url)
+    """The site of a page no module claims: its domain, named as the page names it.
+
+    The domain is its canonical URL's when the page states one on its registered domain (an
+    ``amp.`` page of ``www.example.com``'s article): the record's id comes from that URL too,
+    so an article's revisions all name one site.
+    """
+    domain = domain_of(trusted_canonical(page, ()) or page.url)
     publisher = page.article_json_ld.get("publisher")
     publisher_name = publisher.get("name") if isinstance(publisher, dict) else None
     name = (

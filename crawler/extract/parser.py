@@ -165,21 +165,24 @@ class ArticleParser:
         """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed.
 
         The record's id is made from it, so only a canonical URL of the page's own site is
-        trusted: on the fetched URL's registered domain, or on one the site declares. A page
-        on one domain naming another site's article as canonical would otherwise take that
-        article's id and replace it in the corpus as its next revision.
+        trusted (see ``trusted_canonical``): a page on one domain naming another site's article
+        as canonical would otherwise take that article's id and replace it in the corpus.
         """
-        stated = self.page.canonical_link or self.page.meta("og:url")
-        canonical = cleaned_link(stated, self.page.url) if stated else None
-        # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
-        if canonical is None or not is_web_url(canonical) or not self._same_site(canonical):
-            return clean_url(self.page.url)
-        return canonical
+        return trusted_canonical(self.page, self.site.domains) or clean_url(self.page.url)
 
-    def _same_site(self, url: str) -> bool:
-        host = domain_of(url)
-        declared = any(host == domain or host.endswith("." + domain) for domain in self.site.domains)
-        return declared or same_registered_domain(url, self.page.url)
+
+def trusted_canonical(page: Page, domains: tuple[str, ...]) -> str | None:
+    """The canonical URL the page states, if it is on the site's own ``domains`` (when it declares
+    some) or else on the fetched URL's registered domain; None otherwise."""
+    stated = page.canonical_link or page.meta("og:url")
+    canonical = cleaned_link(stated, page.url) if stated else None
+    # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
+    if canonical is None or not is_web_url(canonical):
+        return None
+    host = domain_of(canonical)
+    if domains:
+        return canonical if any(host == domain or host.endswith("." + domain) for domain in domains) else None
+    return canonical if same_registered_domain(canonical, page.url) else None
 
 
 def _text(value: Any) -> str | None:
