@@ -42,6 +42,14 @@ class NotAnArticleError(CrawlerError):
         super().__init__(f"{url}: not an article: {reason}")
 
 
+class IncompleteRecordError(NotAnArticleError):
+    """The parser found no headline or no body: its template may not be the page's after all.
+
+    Parsing falls back to the generic parser on it (crawler/sites/parse.py) before the page
+    counts as not an article.
+    """
+
+
 class EmptyPageError(NotAnArticleError):
     """The page has no content at all."""
 

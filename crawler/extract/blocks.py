@@ -22,10 +22,8 @@ import cssselect
 from lxml import etree
 
 from crawler.extract._query import css_to_xpath
-from crawler.extract.page import collapse_whitespace, html_fragments, new_element
+from crawler.extract.page import Element, collapse_whitespace, html_fragments, new_element
 from crawler.record import Block
-
-Element = Any  # lxml.html.HtmlElement; lxml ships no type stubs
 
 # Labels and prompts that never belong to an article, on any site.
 COMMON_BOILERPLATE = (

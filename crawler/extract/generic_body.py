@@ -22,8 +22,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from crawler.extract.blocks import Element
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import Element, Page, collapse_whitespace
 from crawler.record import Block
 
 __all__ = ["generic_blocks"]
@@ -64,7 +63,7 @@ def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
     """
     import trafilatura  # loaded on first use: it is slow to import, and site parsers never need it
 
-    tree = deepcopy(page.selector.root)
+    tree = deepcopy(page.root)
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     _drop_unseen(tree)

@@ -2,6 +2,13 @@
 
 A page of a site with no module goes to the generic parser (``crawler.extract.generic``)
 instead of failing: its record says ``metadata.parser = "generic"``.
+
+A real article is never lost because its site changed its pages. When none of the site's
+templates recognises a page, or the one that does finds no headline or no body, the page falls
+back, in order, to the site's own rules (its newest template's metadata) with the generic body,
+then to the generic parser. The record keeps the site, and says why in ``metadata.fallback``;
+crawls count these records per site, and the breakage alarm goes off when most of a site's
+pages fall back (crawler/crawl/coverage.py).
 """
 
 from __future__ import annotations
@@ -14,14 +21,22 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from crawler.errors import BrokenPageError, EmptyPageError, NotAnArticleError, UnknownSiteError
+from crawler.errors import (
+    BrokenPageError,
+    EmptyPageError,
+    IncompleteRecordError,
+    NotAnArticleError,
+    UnknownSiteError,
+)
 from crawler.extract.assemble import build_record
 from crawler.extract.defects import check_page, check_text
-from crawler.extract.generic import GenericParser, generic_site
+from crawler.extract.generic import GenericBody, GenericParser, generic_site, says_it_is_an_article
 from crawler.extract.page import Page
+from crawler.extract.parser import ArticleParser
 from crawler.record import Record
 from crawler.record.validation import validated
 from crawler.sites import site_for_url
+from crawler.sites.site import Site
 
 __all__ = ["DEFAULT_BUDGET", "ParseBudget", "parse", "parse_generic", "parse_page"]
 
@@ -75,8 +90,47 @@ def _parse(page: Page) -> Record:
     _check_page(page)
     parser = site.parser_for(page)
     if parser is None:
-        raise NotAnArticleError(page.url, f"no {site.name} article template recognised")
-    record = build_record(parser)
+        return _fallback(page, site, f"no {site.name} template recognised the page")
+    try:
+        record = build_record(parser)
+    except IncompleteRecordError as error:
+        reason = f"the {site.name} template {parser.version} read no article: {error.reason}"
+        return _fallback(page, site, reason)
+    return _checked(page, record)
+
+
+def _fallback(page: Page, site: Site, reason: str) -> Record:
+    """The record of a page its site's templates could not read, made by the fallbacks in turn.
+
+    Raises NotAnArticleError when neither finds an article, when the site's own rules say the page
+    is none (a live page, a video), and when nothing on the page says it is an article: a section
+    front, served where an article was, is not one.
+    """
+    if not says_it_is_an_article(page):
+        raise NotAnArticleError(page.url, f"{reason}, and nothing on it says it is an article")
+    for parser in (_with_generic_body(site.parsers[0])(page, site), GenericParser(page, site)):
+        try:
+            record = build_record(parser)
+        except IncompleteRecordError:
+            continue
+        record["metadata"]["fallback"] = reason
+        return _checked(page, record)
+    raise NotAnArticleError(page.url, f"{reason}, and the generic parser found no article either")
+
+
+def _with_generic_body(template: type[ArticleParser]) -> type[ArticleParser]:
+    """A site template's rules for every field but the body, which is the generic extractor's."""
+    if template not in _WITH_GENERIC_BODY:
+        name = f"{template.__name__}WithGenericBody"
+        version = f"{template.version}+generic-body"
+        _WITH_GENERIC_BODY[template] = type(name, (GenericBody, template), {"version": version})
+    return _WITH_GENERIC_BODY[template]
+
+
+_WITH_GENERIC_BODY: dict[type[ArticleParser], type[ArticleParser]] = {}
+
+
+def _checked(page: Page, record: Record) -> Record:
     check_text(page.url, record["headline"], record["description"], record["articleBody"])
     return validated(record)
 
@@ -84,9 +138,7 @@ def _parse(page: Page) -> Record:
 def parse_generic(page: Page) -> Record:
     """Parse any page with the generic parser, whether or not a site module claims it."""
     _check_page(page)
-    record = build_record(GenericParser(page, generic_site(page)))
-    check_text(page.url, record["headline"], record["description"], record["articleBody"])
-    return validated(record)
+    return _checked(page, build_record(GenericParser(page, generic_site(page))))
 
 
 @contextmanager
