@@ -30,9 +30,10 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 
 #: Worker processes that parse article pages beside the crawl (crawler/crawl/parse_workers.py);
-#: 0 parses in the crawl process; "auto" is one worker when the machine has a second CPU. A
-#: CPU-bound crawl (a backfill from a fast server, a replay) then uses two cores: x1.8
-#: articles/s on the 2-core benchmark machine, for about 90 MB more memory.
+#: 0 parses in the crawl process. "auto" starts one worker when the machine has a second CPU and
+#: adds one, up to one per CPU, while the workers are busy nearly all the time (a CPU-bound
+#: crawl: a backfill from a fast server, a replay); each costs about 70 MB. The crawl's first
+#: log line says what it decided. See docs/performance.md.
 PARSE_PROCESSES = "auto"
 #: Each page's parse budget (crawler/sites/parse.py): seconds (0: none), and tags in its source.
 #: A page over it is counted as ``failed: too-complex``; the largest real pages take about a

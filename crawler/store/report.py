@@ -1,4 +1,7 @@
-"""Reading a corpus back: records per site and day, field coverage, and a plain-text export."""
+"""Reading a corpus back: records per site and day, field coverage, and a plain-text export.
+
+Both stream the records (crawler/store/jsonl.py): their memory does not grow with the corpus.
+"""
 
 from __future__ import annotations
 
@@ -69,18 +72,30 @@ def export_text(root: Path, out: Path) -> int:
     """Write each article's newest revision as ``<out>/<site>/<day>-<id>.txt`` in the seed's shape.
 
     The shape is ``date YYYY-MM-DD headline`` on the first line, then one paragraph per line.
-    Returns the number of files written.
+    Records are read twice rather than held: first to learn the newest revision of each
+    article stored more than once (most never are), then to write. Returns the number of
+    files written.
     """
-    newest: dict[str, Record] = {}
+    newest = _newest_revisions(root)
+    written = 0
     for record in read_records(root):
-        if record.get("revision", 1) >= newest.get(record["id"], {}).get("revision", 0):
-            newest[record["id"]] = record
-    for record in newest.values():
+        if record.get("revision", 1) != newest.get(record["id"], 1):
+            continue  # an older revision
         lines = [f"date {_day(record)} {record['headline']}", *(block["text"] for block in record["body"])]
         path = out / record["site"]["id"] / f"{_day(record)}-{record['id']}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, "\n".join(lines) + "\n")
-    return len(newest)
+        written += 1
+    return written
+
+
+def _newest_revisions(root: Path) -> dict[str, int]:
+    """The newest revision of each article of the corpus that has more than one."""
+    newest: dict[str, int] = {}
+    for record in read_records(root):
+        if record.get("revision", 1) > 1:
+            newest[record["id"]] = max(record["revision"], newest.get(record["id"], 1))
+    return newest
 
 
 def _day(record: Record) -> str:

@@ -320,6 +320,7 @@ class SiteSpider(scrapy.Spider):
 
     def _start_parser_processes(self) -> None:
         self.page_parser = PageParser(_parse_processes(self.crawler))
+        self.logger.info("%s", self.page_parser.plan)
 
     def _stop_parser_processes(self) -> None:
         self.page_parser.close()
