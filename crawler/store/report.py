@@ -21,12 +21,19 @@ class CorpusStats:
     per_day: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     present: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     records: Counter[str] = field(default_factory=Counter)
-    #: Records whose article and revision were already counted: the corpus never writes one
-    #: twice, so they come from writers that ran at once, or files copied in by hand.
+    #: Records whose article and revision were already counted in their file: the corpus never
+    #: writes one twice, so they come from writers that ran at once (both append to the files of
+    #: the same site and day), or from files copied in by hand. Looked for file by file (records
+    #: come a file at a time), so memory stays that of one file's ids.
     duplicates: int = 0
     _seen: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    _file: tuple[str, str] = ("", "")
 
     def add(self, record: Record) -> None:
+        file = (record["site"]["id"], _day(record))
+        if file != self._file:
+            self._seen.clear()
+            self._file = file
         version = (record["id"], record.get("revision", 1))
         if version in self._seen:
             self.duplicates += 1
