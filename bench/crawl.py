@@ -293,7 +293,8 @@ def command_of(name: str, scratch: Path) -> tuple[list[str], Path, Path]:
     corpus = scratch / "corpus"
     spider = "ctvnews" if name == SITE else "generic"
     crawler = [sys.executable, "-m", "scrapy", "crawl", spider, *COMMON, "-s", f"CORPUS_DIR={corpus}",
-               "-s", "PROGRESS_LINE=False", "-s", "AUTOTHROTTLE_ENABLED=False"]  # fmt: skip
+               "-s", "PROGRESS_LINE=False", "-s", "AUTOTHROTTLE_ENABLED=False",
+               "-s", "ALLOW_PRIVATE_ADDRESSES=True"]  # fmt: skip
     if name == SITE:
         return [*crawler, "-a", f"sources={HOST}/bench/sitemap-index.xml", *EXTRA], REPO, corpus
     return [*crawler, "-a", f"url={GENERIC_HOST}/bench/sitemap-index.xml", *EXTRA], REPO, corpus

@@ -74,7 +74,7 @@ def start_worker(
         "-s", "LOG_LEVEL=INFO", "-s", "PROGRESS_LINE=False", "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", f"REDIS_WORKER_TTL={TTL}",
-        "-s", "REDIS_HEARTBEAT=0.2",
+        "-s", "REDIS_HEARTBEAT=0.2", "-s", "ALLOW_PRIVATE_ADDRESSES=True",
         *settings,
     ]  # fmt: skip
     corpus.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ import pytest
 from crawler.archive import read_response
 from crawler.crawl.reparse import reparse
 from crawler.crawl.window import DateWindow
+from crawler.errors import CorpusError
 from crawler.extract.page import Page
 from crawler.sites.ctvnews import Aem2023
 from crawler.sites.fixtures import discover
@@ -202,3 +203,20 @@ def test_the_window_and_the_sites_choose_the_pages(corpus: Path) -> None:
             cwd=REPO, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_reparse_is_refused_while_another_process_writes_the_corpus(corpus: Path) -> None:
+    files = _files(corpus)
+    hold = "import sys; from pathlib import Path; from crawler.store.lock import corpus_lock\n"
+    hold += f"with corpus_lock(Path({str(corpus)!r})):\n    print('locked', flush=True); sys.stdin.read()"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "locked\n"
+        with pytest.raises(CorpusError, match="another crawl, merge, reparse or ingest"):
+            reparse(corpus, corpus / "warc", processes=0)
+        reparse(corpus, corpus / "warc", dry_run=True, processes=0)  # a dry run only reads
+    finally:
+        writer.communicate("")
+    assert _files(corpus) == files

@@ -130,6 +130,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     config = arguments.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
     loaded = load_config(config) if config else None
     archive = arguments.out / "warc" if _archives(arguments.warc, loaded) else None
+    overrides = dict(setting(item) for item in arguments.settings)
     settings = {
         **(loaded.alarm if loaded else Alarm()).settings(),
         "LOG_LEVEL": arguments.log_level,
@@ -137,8 +138,8 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         "CRAWL_STATE": str(state or ""),
         "INCREMENTAL": arguments.incremental,
         "WARC_DIR": str(archive or ""),
-        **_distributed(arguments),
-        **dict(setting(item) for item in arguments.settings),
+        **_distributed(arguments, overrides.get("CRAWL_WORKER")),
+        **overrides,
     }
     report = crawl(
         site_ids,
@@ -176,20 +177,21 @@ def _archives(flag: bool | None, config: ScheduleConfig | None) -> bool:
     return bool(config is not None and config.warc)
 
 
-def _distributed(arguments: argparse.Namespace) -> dict[str, str]:
-    """The settings of a distributed crawl (--redis), checked before anything starts."""
+def _distributed(arguments: argparse.Namespace, worker_setting: str | None) -> dict[str, str]:
+    """The settings of a distributed crawl (--redis), checked before anything starts.
+
+    ``worker_setting`` is ``-s CRAWL_WORKER=...``, which names the worker as ``--worker`` does.
+    """
     if not arguments.redis:
         if arguments.worker:
             raise CrawlerError("--worker names a worker of a distributed crawl: give --redis too")
         return {}
-    from crawler.distributed import check_redis, worker_name
+    from crawler.distributed import check_redis, check_worker_name, worker_name
 
     if arguments.state:
         raise CrawlerError("--state: with --redis the crawl state is kept in Redis, shared by the workers")
+    worker = check_worker_name(worker_setting or arguments.worker or worker_name())
     check_redis(arguments.redis)
-    worker = arguments.worker or worker_name()
-    if not worker.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise CrawlerError(f"--worker {worker}: use letters, digits, '-', '_' and '.' only")
     return {"REDIS_URL": arguments.redis, "CRAWL_WORKER": worker, "CRAWL_STATE": ""}
 
 

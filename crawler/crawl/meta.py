@@ -10,6 +10,7 @@ __all__ = [
     "LISTED_DATE_META",
     "PENDING_SITEMAPS_META",
     "REPLAYED_FLAG",
+    "SITEMAP_DEPTH_META",
     "SOURCE_META",
 ]
 
@@ -18,8 +19,10 @@ FETCHED_AT_META = "crawler_fetched_at"
 #: Present on every article request: the date its listing gives for it (sitemap ``lastmod``,
 #: else the feed's date), or None. The crawl state reads it to tell what changed.
 LISTED_DATE_META = "crawler_listed_date"
-#: The sitemaps of an index still to walk after this one.
+#: The sitemaps of an index still to walk after this one: (URL, depth) pairs.
 PENDING_SITEMAPS_META = "crawler_pending_sitemaps"
+#: How many indexes deep a sitemap was listed (0 for a source).
+SITEMAP_DEPTH_META = "crawler_sitemap_depth"
 #: The state's row for an article being revisited (incremental crawls).
 KNOWN_META = "crawler_known"
 #: Where the page is kept, the record's ``metadata.source``: a dict for a replayed page (its

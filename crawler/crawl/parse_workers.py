@@ -25,12 +25,15 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.crawl.processes import start_process
 from crawler.extract.page import Page
 from crawler.record import Record
-from crawler.sites.parse import parse
+from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget, parse
+
+if TYPE_CHECKING:  # the parser processes unpickle FetchedPage from here: they never load Scrapy
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +49,17 @@ class FetchedPage:
     content_type: str | None
     fetched_at: datetime
     status: int
+    budget: ParseBudget = DEFAULT_BUDGET
 
     def parse(self) -> Record:
-        """The page's validated record (raises the typed errors of crawler.parsing.parse)."""
-        return parse(Page.from_bytes(self.body, self.url, self.content_type, self.fetched_at, self.status))
+        """The page's validated record (raises the typed errors of crawler.sites.parse.parse)."""
+        page = Page.from_bytes(self.body, self.url, self.content_type, self.fetched_at, self.status)
+        return parse(page, self.budget)
+
+
+def parse_budget(settings: BaseSettings) -> ParseBudget:
+    """Each page's parse budget, from ``PARSE_TIME_LIMIT`` and ``PARSE_MAX_TAGS``."""
+    return ParseBudget(settings.getfloat("PARSE_TIME_LIMIT"), settings.getint("PARSE_MAX_TAGS"))
 
 
 class ParserCrashedError(RuntimeError):

@@ -45,6 +45,7 @@ from crawler.record import Record, article_schema
 from crawler.sites import site_for_url
 from crawler.sites.fixtures import field_differences
 from crawler.store.corpus import Corpus, read_records
+from crawler.store.lock import lock_corpus, release
 
 __all__ = ["ReparseReport", "SiteReparse", "reparse"]
 
@@ -220,10 +221,13 @@ def reparse(
     (bench/archive.py), reading and comparing being too little work to share.
     """
     folders = site_folders(archive_dir, sites)
-    stored = StoredRecords.read(corpus_dir)
-    report = ReparseReport(dry_run)
-    corpus = None if dry_run else Corpus(corpus_dir, compress)
+    # A dry run only reads; a real one is the corpus's one writer while it runs.
+    lock = lock_corpus(corpus_dir) if not dry_run else None
+    corpus = None
     try:
+        stored = StoredRecords.read(corpus_dir)
+        report = ReparseReport(dry_run)
+        corpus = None if dry_run else Corpus(corpus_dir, compress)
         for folder in folders:
             report.sites.append(SiteReparse(folder))
         against_stored: dict[tuple[str, int], list[tuple[SiteReparse, array[int]]]] = {}
@@ -236,6 +240,8 @@ def reparse(
     finally:
         if corpus is not None:
             corpus.close()
+        if lock is not None:
+            release(lock)
     _compare_with_stored(corpus_dir, report, against_stored)
     return report
 

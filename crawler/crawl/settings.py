@@ -35,6 +35,11 @@ COOKIES_ENABLED = False
 #: crawl: a backfill from a fast server, a replay); each costs about 70 MB. The crawl's first
 #: log line says what it decided. See docs/performance.md.
 PARSE_PROCESSES = "auto"
+#: Each page's parse budget (crawler/sites/parse.py): seconds (0: none), and tags in its source.
+#: A page over it is counted as ``failed: too-complex``; the largest real pages take about a
+#: second and a tenth of the tags.
+PARSE_TIME_LIMIT = 10.0
+PARSE_MAX_TAGS = 1_000_000
 #: Records per response handled at once. A page yields one record, and Scrapy starts this many
 #: asyncio tasks for every response it scrapes (its default of 100 costs ~1 ms per page).
 CONCURRENT_ITEMS = 1
@@ -64,6 +69,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # First: only http(s) on the source's own domains, never a private address (crawler/crawl/policy.py).
+    "crawler.crawl.policy.FetchPolicyMiddleware": 40,
     # Scrapy's retry, but waiting: exponential backoff, and Retry-After on 429/503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.politeness.BackoffRetryMiddleware": 550,
@@ -80,6 +87,16 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the download: answers from fixtures (REPLAY_DIR) or an archive (REPLAY_WARC).
     "crawler.crawl.replay.ReplayMiddleware": 990,
 }
+#: How many sitemap indexes deep a crawl follows (a source is 0): a chain of indexes, each listing
+#: the next, ends here. Deeper sitemaps are counted as ``skipped: sitemap-too-deep``.
+SITEMAP_INDEX_DEPTH = 3
+#: Sitemaps waiting to be walked at most; a fan-out of indexes beyond it is counted as
+#: ``skipped: too-many-sitemaps``, so the walk's memory stays bounded.
+SITEMAP_PENDING_MAX = 10_000
+#: Let the crawl fetch hosts at private, loopback, link-local or multicast addresses. Off: a
+#: hostile feed must not reach the machine's own services or the cloud's metadata address. The
+#: loopback tests and benchmarks turn it on.
+ALLOW_PRIVATE_ADDRESSES = False
 #: A fixtures folder to replay the crawl from instead of the network (see crawler/crawl/replay.py).
 REPLAY_DIR = ""
 #: A folder of WARC files (an archive, OUT/warc) to replay the crawl from instead of the network.

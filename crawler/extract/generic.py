@@ -18,7 +18,7 @@ from crawler.extract.bylines import author, authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.generic_body import generic_blocks
 from crawler.extract.page import Page, collapse_whitespace, text_of
-from crawler.extract.parser import ArticleParser, as_bool
+from crawler.extract.parser import ArticleParser, as_bool, trusted_canonical
 from crawler.extract.urls import domain_of
 from crawler.record import Author, Block
 
@@ -81,6 +81,8 @@ class UnknownSite:
     #: An unknown site has no default language: only what the page states.
     language: str = ""
     paywall: bool = False
+    #: Its own domains are what a page's URL says: none declared.
+    domains: tuple[str, ...] = ()
 
 
 def says_it_is_an_article(page: Page) -> bool:
@@ -98,8 +100,13 @@ def says_it_is_an_article(page: Page) -> bool:
 
 
 def generic_site(page: Page) -> UnknownSite:
-    """The site of a page no module claims: its domain, named as the page names it."""
-    domain = domain_of(page.url)
+    """The site of a page no module claims: its domain, named as the page names it.
+
+    The domain is its canonical URL's when the page states one on its registered domain (an
+    ``amp.`` page of ``www.example.com``'s article): the record's id comes from that URL too,
+    so an article's revisions all name one site.
+    """
+    domain = domain_of(trusted_canonical(page, ()) or page.url)
     publisher = page.article_json_ld.get("publisher")
     publisher_name = publisher.get("name") if isinstance(publisher, dict) else None
     name = (

@@ -22,6 +22,11 @@ from crawler.extract._query import PageSelector, compiled, first_compiled
 from crawler.extract.charset import decode_cp1252, decode_html, reads_as_utf8
 
 JsonObject = dict[str, Any]
+#: What Python's JSON decoder raises for JSON a page gets wrong: bad syntax, an integer of more
+#: than 4,300 digits (ValueError), arrays nested thousands deep (RecursionError).
+MALFORMED_JSON = (ValueError, RecursionError)
+#: How deep JSON-LD containers (lists, ``@graph``) are opened: real pages nest two or three.
+_JSON_LD_DEPTH = 8
 #: An lxml HTML element (lxml ships no type stubs of its own).
 Element = Any
 T = TypeVar("T")
@@ -191,6 +196,18 @@ class Page:
         start = _start_of(self.html, literal, back_to)
         return self.html[start:] if start >= 0 else ""
 
+    def size(self) -> int:
+        """The page's length: its bytes when it has them, else its characters."""
+        if self._html is None and self.raw is not None:
+            return len(self.raw)
+        return len(self.html)
+
+    def count(self, text: str) -> int:
+        """How often ``text`` occurs in the page's source (counted in its bytes when it has them)."""
+        if self._html is None and self.raw is not None:
+            return self.raw.count(text.encode("utf-8"))
+        return self.html.count(text)
+
     def is_blank(self) -> bool:
         """Whether the page holds nothing but white space."""
         if self._html is None and self.raw is not None:
@@ -233,7 +250,7 @@ class Page:
         for raw in self._head.json_ld:
             try:
                 data = json.loads(raw, strict=False)
-            except json.JSONDecodeError:
+            except MALFORMED_JSON:  # malformed JSON-LD is ignored, whatever is wrong with it
                 continue
             objects.extend(_flatten_json_ld(data))
         return objects
@@ -356,13 +373,15 @@ class _HeadIndex:
         return index
 
 
-def _flatten_json_ld(data: Any) -> Iterator[JsonObject]:
+def _flatten_json_ld(data: Any, depth: int = 0) -> Iterator[JsonObject]:
+    if depth > _JSON_LD_DEPTH:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _flatten_json_ld(item)
+            yield from _flatten_json_ld(item, depth + 1)
     elif isinstance(data, dict):
         if "@graph" in data:
-            yield from _flatten_json_ld(data["@graph"])
+            yield from _flatten_json_ld(data["@graph"], depth + 1)
         else:
             yield data
 

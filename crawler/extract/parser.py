@@ -17,7 +17,7 @@ from crawler.extract.bylines import author, authors_from_json_ld, merge_authors,
 from crawler.extract.dates import parse_date
 from crawler.extract.images import TRAILING_CREDIT, image, image_from_json_ld, split_caption_credit
 from crawler.extract.page import Element, Page, collapse_whitespace, text_of
-from crawler.extract.urls import clean_url, cleaned_link, is_web_url
+from crawler.extract.urls import clean_url, cleaned_link, domain_of, is_web_url, same_registered_domain
 from crawler.record import Author, Block, Image
 
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
@@ -41,6 +41,10 @@ class SiteFacts(Protocol):
     @property
     def paywall(self) -> bool:
         """Whether the site keeps some articles for subscribers."""
+
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """The domains the site declares (a site with no module declares none)."""
 
 
 class ArticleParser:
@@ -208,11 +212,27 @@ class ArticleParser:
         return as_bool(self.page.article_json_ld.get("isAccessibleForFree"))
 
     def canonical_url(self) -> str:
-        """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed."""
-        stated = self.page.canonical_link or self.page.meta("og:url")
-        canonical = cleaned_link(stated, self.page.url) if stated else None
-        # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
-        return canonical if canonical is not None and is_web_url(canonical) else clean_url(self.page.url)
+        """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed.
+
+        The record's id is made from it, so only a canonical URL of the page's own site is
+        trusted (see ``trusted_canonical``): a page on one domain naming another site's article
+        as canonical would otherwise take that article's id and replace it in the corpus.
+        """
+        return trusted_canonical(self.page, self.site.domains) or clean_url(self.page.url)
+
+
+def trusted_canonical(page: Page, domains: tuple[str, ...]) -> str | None:
+    """The canonical URL the page states, if it is on the site's own ``domains`` (when it declares
+    some) or else on the fetched URL's registered domain; None otherwise."""
+    stated = page.canonical_link or page.meta("og:url")
+    canonical = cleaned_link(stated, page.url) if stated else None
+    # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
+    if canonical is None or not is_web_url(canonical):
+        return None
+    host = domain_of(canonical)
+    if domains:
+        return canonical if any(host == domain or host.endswith("." + domain) for domain in domains) else None
+    return canonical if same_registered_domain(canonical, page.url) else None
 
 
 def _text(value: Any) -> str | None:

@@ -18,7 +18,7 @@ from dateutil import tz
 
 from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import format_iso, parse_date
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import MALFORMED_JSON, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, unique
 from crawler.extract.state import search_from
 from crawler.extract.urls import joined_url
@@ -150,7 +150,7 @@ def _state_keywords(html: str) -> list[str]:
         return []
     try:
         value, _ = json.JSONDecoder(strict=False).raw_decode(html, found.end())
-    except json.JSONDecodeError:
+    except MALFORMED_JSON:
         return []
     tags = value.get("tags") if isinstance(value, dict) else None
     return unique(

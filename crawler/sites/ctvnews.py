@@ -11,7 +11,7 @@ import json
 import re
 
 from crawler.extract.bylines import author, merge_authors, split_byline
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import MALFORMED_JSON, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser
 from crawler.record import Author
 from crawler.sites.platforms.arc import ArcStoryParser
@@ -60,7 +60,7 @@ def _bio_content_authors(content: str) -> list[Author]:
     """The linked bios of AEM's ``bio-content``: staff writers, or the agency ("The Canadian" + "Press")."""
     try:
         bios = json.loads(content) if content.strip() else []
-    except json.JSONDecodeError:
+    except MALFORMED_JSON:
         return []
     found: list[Author] = []
     for bio in bios if isinstance(bios, list) else []:

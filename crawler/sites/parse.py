@@ -13,10 +13,21 @@ pages fall back (crawler/crawl/coverage.py).
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from crawler.errors import EmptyPageError, IncompleteRecordError, NotAnArticleError, UnknownSiteError
+from crawler.errors import (
+    BrokenPageError,
+    EmptyPageError,
+    IncompleteRecordError,
+    NotAnArticleError,
+    UnknownSiteError,
+)
 from crawler.extract.assemble import build_record
 from crawler.extract.defects import check_page, check_text
 from crawler.extract.generic import GenericBody, GenericParser, generic_site, says_it_is_an_article
@@ -27,16 +38,51 @@ from crawler.record.validation import validated
 from crawler.sites import site_for_url
 from crawler.sites.site import Site
 
-__all__ = ["parse", "parse_generic", "parse_page"]
+__all__ = ["DEFAULT_BUDGET", "ParseBudget", "parse", "parse_generic", "parse_page"]
 
 
-def parse(page: Page) -> Record:
+@dataclass(frozen=True)
+class ParseBudget:
+    """How much one page's parse may cost; a page over it fails as ``too-complex``.
+
+    A hostile page (9 MB of paragraphs) kept the generic parser busy for a minute and took
+    hundreds of megabytes; the largest real pages parse in about a second. ``tags`` bounds the
+    tree a page can build (counted as the ``<`` in its source, before any parsing), ``seconds``
+    the time (0: no limit). The time limit is a timer signal, so it holds only where signals can
+    be received: in a process's main thread, as the crawl's parser processes and the command
+    line parse.
+    """
+
+    seconds: float = 10.0
+    tags: int = 1_000_000
+
+
+DEFAULT_BUDGET = ParseBudget()
+
+
+class _OutOfTime(BaseException):
+    """Raised by the timer inside the parse; a BaseException, so no ``except Exception`` of a
+    library in between can swallow it."""
+
+
+def parse(page: Page, budget: ParseBudget = DEFAULT_BUDGET) -> Record:
     """Parse a fetched page with its site's parser and return the validated record.
 
     A site with no module is parsed by the generic parser. Raises NotAnArticleError
     (EmptyPageError for an empty page, NotHtmlError for binary data), BrokenPageError (a
-    truncated page, undecodable text) or InvalidRecordError; each names the URL.
+    truncated page, undecodable text, a page over the ``budget``: ``too-complex``) or
+    InvalidRecordError; each names the URL.
     """
+    # A page holds fewer tags than characters: most pages need no count (60 µs per 160 KB).
+    if budget.tags and page.size() > budget.tags:
+        tags = page.count("<")
+        if tags > budget.tags:
+            raise BrokenPageError(page.url, "too-complex", f"{tags} tags, over the budget of {budget.tags}")
+    with _time_limit(page.url, budget.seconds):
+        return _parse(page)
+
+
+def _parse(page: Page) -> Record:
     try:
         site = site_for_url(page.url)
     except UnknownSiteError:
@@ -93,6 +139,27 @@ def parse_generic(page: Page) -> Record:
     """Parse any page with the generic parser, whether or not a site module claims it."""
     _check_page(page)
     return _checked(page, build_record(GenericParser(page, generic_site(page))))
+
+
+@contextmanager
+def _time_limit(url: str, seconds: float) -> Iterator[None]:
+    """Stop the block with BrokenPageError (``too-complex``) once ``seconds`` have passed."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(*_: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _OutOfTime:
+        raise BrokenPageError(url, "too-complex", f"its parse took more than {seconds:g} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _check_page(page: Page) -> None:

@@ -21,8 +21,23 @@ class CorpusStats:
     per_day: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     present: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     records: Counter[str] = field(default_factory=Counter)
+    #: Records whose article and revision were already counted in their file: the corpus never
+    #: writes one twice, so they come from writers that ran at once (both append to the files of
+    #: the same site and day), or from files copied in by hand. Looked for file by file (records
+    #: come a file at a time), so memory stays that of one file's ids.
+    duplicates: int = 0
+    _seen: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    _file: tuple[str, str] = ("", "")
 
     def add(self, record: Record) -> None:
+        file = (record["site"]["id"], _day(record))
+        if file != self._file:
+            self._seen.clear()
+            self._file = file
+        version = (record["id"], record.get("revision", 1))
+        if version in self._seen:
+            self.duplicates += 1
+        self._seen.add(version)
         site = record["site"]["id"]
         self.records[site] += 1
         self.per_day[site][_day(record)] += 1
@@ -44,6 +59,11 @@ class CorpusStats:
             lines.extend(f"  {day}  {count}" for day, count in sorted(self.per_day[site].items()))
             lines.append(f"  coverage: {self.coverage_line(site)}")
         lines.append(f"total: {sum(self.records.values())} records in {len(self.records)} sites")
+        if self.duplicates:
+            lines.append(
+                f"duplicates: {self.duplicates} records repeat an article's revision already counted "
+                "(written by two runs at once?)"
+            )
         return "\n".join(lines)
 
 

@@ -28,7 +28,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, restore_case, split_byline
-from crawler.extract.page import JsonObject, Page, collapse_whitespace, text_of
+from crawler.extract.page import MALFORMED_JSON, JsonObject, Page, collapse_whitespace, text_of
 from crawler.extract.parser import ArticleParser
 from crawler.extract.state import dig
 from crawler.extract.urls import joined_url
@@ -75,7 +75,7 @@ def _read_page_data(page: Page) -> JsonObject:
         return {}
     try:
         value, _ = json.JSONDecoder(strict=False).raw_decode(text, start)
-    except json.JSONDecodeError:
+    except MALFORMED_JSON:
         return {}
     return value if isinstance(value, dict) else {}
 
