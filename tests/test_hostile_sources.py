@@ -386,7 +386,7 @@ def test_a_page_over_its_time_budget_is_too_complex(tmp_path: Path) -> None:
         done = crawl(site, tmp_path / "corpus", "--url", f"{HOST}/sitemap.xml", "-s", "PARSE_TIME_LIMIT=3")
     assert summary(done, "harbour.example") == (
         "harbour.example: 1 articles, 0 skipped (not an article), 0 outside the date window, 0 invalid, "
-        "0 replay misses, 0 errors; failed: too-complex 1"
+        "0 replay misses, 1 errors; failed: too-complex 1"
     )
     assert f"failed: too-complex: {HOST}/news/slow: too-complex: its parse took more than 3 s" in done.stderr
 

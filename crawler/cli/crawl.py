@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.cli.common import ALARM_STATUS, DEFAULT_CONFIG, DEFAULT_CORPUS, DEFAULT_STATE, setting
+from crawler.cli.common import (
+    ALARM_STATUS,
+    DEFAULT_CONFIG,
+    DEFAULT_CORPUS,
+    DEFAULT_STATE,
+    DONE_STATUS,
+    ERROR_STATUS,
+    count,
+    setting,
+    web_url,
+    web_urls,
+)
 from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError
 from crawler.sites import all_sites, get_site
 
 if TYPE_CHECKING:
     from crawler.config import ScheduleConfig
-    from crawler.crawl.runner import SiteReport
+    from crawler.crawl.runner import CrawlReport, SiteReport
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def add_commands(commands: Any) -> None:
@@ -30,6 +44,7 @@ def add_commands(commands: Any) -> None:
         dest="urls",
         action="append",
         default=[],
+        type=web_url,
         metavar="FEED",
         help="a feed or sitemap of a site with no module: crawl what it lists with the generic parser",
     )
@@ -54,9 +69,12 @@ def add_commands(commands: Any) -> None:
         "--since", help="only articles published since: 2d, 12h, 2024-05-01, or an ISO date-time"
     )
     crawl.add_argument("--until", help="only articles published until (same forms)")
-    crawl.add_argument("--max-articles", type=int, metavar="N", help="stop each site after N articles")
+    crawl.add_argument(
+        "--max-articles", type=count, metavar="N", help="stop each site after N articles (0: no limit)"
+    )
     crawl.add_argument(
         "--sources",
+        type=web_urls,
         metavar="URL[,URL...]",
         help="crawl these feeds or sitemaps instead of the sites' own (e.g. one sitemap of a backfill)",
     )
@@ -86,7 +104,16 @@ def add_commands(commands: Any) -> None:
     crawl.add_argument(
         "--worker", metavar="NAME", help="this worker's name with --redis (default: HOSTNAME-PID)"
     )
-    crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=_LOG_LEVELS,
+        help="Scrapy log level (default: WARNING; DEBUG adds the tracebacks of parser errors)",
+    )
+    crawl.add_argument(
+        "--quiet", action="store_true", help="no progress line on stderr (the summary is still printed)"
+    )
     crawl.add_argument(
         "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
@@ -114,10 +141,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         except KeyError as error:
             raise CrawlerError(str(error.args[0])) from None
     for url in arguments.urls:
-        try:
-            feed_site(url)
-        except ValueError as error:
-            raise CrawlerError(str(error)) from None
+        feed_site(url)  # checked by web_url: a URL with a host
     DateWindow.of(arguments.since, arguments.until)  # a bad bound fails here, before any crawl
     spider_arguments = {
         "since": arguments.since,
@@ -134,6 +158,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     settings = {
         **(loaded.alarm if loaded else Alarm()).settings(),
         "LOG_LEVEL": arguments.log_level,
+        "PROGRESS_LINE": not arguments.quiet,
         "CORPUS_GZIP": arguments.gzip,
         "CRAWL_STATE": str(state or ""),
         "INCREMENTAL": arguments.incremental,
@@ -158,16 +183,29 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         written = worker_folder(arguments.out, settings["CRAWL_WORKER"])
     archived = f", archive {archive}/" if archive else ""
     print(f"corpus {written}/{archived}, in {time.monotonic() - started:.1f} s")
+    status = _status(report)
+    if arguments.redis and not report.interrupted:
+        _after_distributed(arguments, report.sites, written)
+    return status
+
+
+def _status(report: CrawlReport) -> int:
+    """Say on stderr what went wrong, one line each, and the exit status that says the same."""
     for message in report.stopped:
         print(f"crawler: error: the crawl stopped: {message}", file=sys.stderr)
+    if report.interrupted:
+        name = signal.Signals(report.interrupted).name
+        print(f"crawler: interrupted by {name}: every record stored so far is kept", file=sys.stderr)
+        return 128 + report.interrupted
+    nothing = report.got_nothing()
+    if nothing:
+        print(f"crawler: error: {nothing}", file=sys.stderr)
     breaches = report.breaches()
     for breach in breaches:
         print(f"crawler: alarm: {breach.message()}", file=sys.stderr)
-    if arguments.redis:
-        _after_distributed(arguments, report.sites, written)
-    if report.stopped:
-        return 1
-    return ALARM_STATUS if breaches else 0
+    if report.stopped or nothing:
+        return ERROR_STATUS
+    return ALARM_STATUS if breaches else DONE_STATUS
 
 
 def _archives(flag: bool | None, config: ScheduleConfig | None) -> bool:
