@@ -7,8 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import DEFAULT_CORPUS, existing_corpus
-from crawler.errors import CrawlerError
+from crawler.cli.common import DEFAULT_CORPUS, UsageError, count, existing_corpus
 
 
 def add_commands(commands: Any) -> None:
@@ -32,7 +31,7 @@ def add_commands(commands: Any) -> None:
         help="write nothing: count per site and field what would change, with a few diffs",
     )
     reparse.add_argument(
-        "--examples", type=int, default=3, metavar="N", help="changes shown as diffs per site (default: 3)"
+        "--examples", type=count, default=3, metavar="N", help="changes shown as diffs per site (default: 3)"
     )
     reparse.add_argument("--gzip", action="store_true", help="write new corpus files gzip-compressed")
     reparse.add_argument(
@@ -41,6 +40,7 @@ def add_commands(commands: Any) -> None:
         metavar="N",
         help="parse in N processes beside this one, or auto: one with a second CPU (default: 0, in this one)",
     )
+    reparse.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     reparse.set_defaults(run=_run_reparse)
 
 
@@ -51,27 +51,30 @@ def _processes(value: str) -> int | str:
     try:
         parse_processes(value)
     except ValueError as error:
-        raise CrawlerError(f"--processes: {error}") from None
+        raise UsageError(f"--processes: {error}") from None
     return value
 
 
 def _run_reparse(arguments: argparse.Namespace) -> int:
     from crawler.crawl.reparse import reparse
     from crawler.crawl.window import DateWindow
+    from crawler.progress import Progress
 
     corpus = existing_corpus(arguments.dir)
     window = DateWindow.of(arguments.since, arguments.until)
     started = time.monotonic()
-    report = reparse(
-        corpus,
-        arguments.archive or corpus / "warc",
-        arguments.sites,
-        window,
-        dry_run=arguments.dry_run,
-        examples=arguments.examples,
-        compress=arguments.gzip,
-        processes=_processes(arguments.processes),
-    )
+    with Progress("reparse", unit="pages", quiet=arguments.quiet) as progress:
+        report = reparse(
+            corpus,
+            arguments.archive or corpus / "warc",
+            arguments.sites,
+            window,
+            dry_run=arguments.dry_run,
+            examples=arguments.examples,
+            compress=arguments.gzip,
+            processes=_processes(arguments.processes),
+            progress=progress,
+        )
     print(report.summary())
     pages = sum(site.pages for site in report.sites)
     written = " (dry run: nothing written)" if arguments.dry_run else ""

@@ -10,6 +10,7 @@ from crawler.cli.common import DEFAULT_FIXTURES, confirm
 from crawler.cli.views import sites_table, with_sites_table
 from crawler.errors import CrawlerError
 from crawler.files import write_text_atomically
+from crawler.progress import Progress
 from crawler.sites import all_sites
 from crawler.sites.fixtures import Fixture, discover, field_differences, record_diff
 
@@ -27,6 +28,7 @@ def add_commands(commands: Any) -> None:
     check = fixture_commands.add_parser("check", help="replay every fixture and print a table")
     check.add_argument("site", nargs="?", help="only this site's fixtures")
     check.add_argument("--root", type=Path, default=DEFAULT_FIXTURES)
+    check.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     check.set_defaults(run=_run_fixtures_check)
     update = fixture_commands.add_parser("update", help="rewrite expected records, showing each diff first")
     update.add_argument("site", nargs="?", help="only this site's fixtures")
@@ -62,10 +64,12 @@ def _run_fixtures_check(arguments: argparse.Namespace) -> int:
     cases = list(discover(arguments.root, arguments.site))
     width = max((len(case.name) for case in cases), default=10)
     print(f"{'fixture':<{width}}  {'result':<8} detail")
-    for case in cases:
-        result, detail = _check(case)
-        failures += result != "ok"
-        print(f"{case.name:<{width}}  {result:<8} {detail}")
+    with Progress("fixtures check", len(cases), unit="fixtures", quiet=arguments.quiet) as progress:
+        for case in cases:
+            result, detail = _check(case)
+            failures += result != "ok"
+            progress.echo(f"{case.name:<{width}}  {result:<8} {detail}")
+            progress.advance(1, failing=int(result != "ok"))
     print(f"{len(cases)} fixtures, {len(cases) - failures} ok, {failures} failing")
     return 1 if failures or not cases else 0
 
