@@ -124,8 +124,14 @@ def test_a_robots_txt_that_disallows_everything_is_obeyed_and_counted(tmp_path: 
     )
     with serve(site):
         done = _crawl(site, tmp_path / "corpus")
-    assert _summary(done).startswith("ctvnews: 0 articles")
-    assert _summary(done).endswith("; skipped: robots-txt 1")
+    assert done.returncode == 1, done.stderr  # a crawl that can read none of its sources got nothing
+    assert (
+        "crawler: error: the crawl got nothing: no source of any site could be read (robots-txt 1)\n"
+        in done.stderr
+    )
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("ctvnews: ")]
+    assert line.startswith("ctvnews: 0 articles")
+    assert line.endswith("; skipped: robots-txt 1; got nothing: no source could be read")
     assert [path for path, _ in site.hits] == ["/robots.txt"]
 
 

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import DEFAULT_CORPUS, UsageError, count, existing_corpus
+from crawler.cli.common import DEFAULT_CORPUS, count, existing_corpus
+from crawler.errors import CrawlerError
 
 
 def add_commands(commands: Any) -> None:
@@ -51,7 +52,7 @@ def _processes(value: str) -> int | str:
     try:
         parse_processes(value)
     except ValueError as error:
-        raise UsageError(f"--processes: {error}") from None
+        raise CrawlerError(f"--processes: {error}") from None
     return value
 
 

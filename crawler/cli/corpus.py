@@ -82,7 +82,7 @@ def _run_corpus_export(arguments: argparse.Namespace) -> int:
     )
     written = export(dataset, arguments.format, arguments.to)
     where = f"{arguments.to}/" if arguments.format == "text" else str(arguments.to)
-    print(f"{written} records written as {arguments.format} to {where}")
+    print(f"{written} articles written as {arguments.format} to {where}")
     return 0
 
 

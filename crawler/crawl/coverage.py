@@ -31,6 +31,7 @@ from typing import Any
 
 from scrapy import signals
 
+from crawler.errors import CorpusError
 from crawler.record import COVERED_FIELDS, has_field
 from crawler.store.baseline import Baselines, FieldCounts
 
@@ -68,15 +69,18 @@ CERTAIN_FIELDS = frozenset({"headline", "body"})
 BASELINE_STAT = "coverage/baseline"
 #: Standard errors of the crawl's sample a share may fall below the expected before the alarm.
 _CHANCE = 2.0
-#: How a crawl that was stopped by a signal closes (Scrapy's close reason): judged on nothing.
-_INTERRUPTED = "shutdown"
+#: How a crawl that was stopped by a signal, or by a write that failed, closes (Scrapy's close
+#: reason): part of a crawl says nothing of the site's pages, so it is judged on nothing.
+_CUT_SHORT = frozenset({"shutdown", "write-failed"})
 
 
 @dataclass(frozen=True)
 class Alarm:
-    """When to raise the alarm: a watched field in fewer than ``threshold`` of a site's article pages.
+    """When to raise the alarm: a watched field below ``threshold`` times its usual share of a site's
+    article pages (see the module's docstring).
 
-    Sites with fewer than ``min_pages`` article pages in the crawl are not judged.
+    Sites with fewer than ``min_pages`` article pages in the crawl are not judged, nor baselines
+    of fewer pages used.
     """
 
     threshold: float = 0.9
@@ -245,15 +249,18 @@ class FieldCoverage:
             self.crawler.stats.inc_value(FALLBACK_STAT)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if reason == _INTERRUPTED:
-            return  # part of a crawl says nothing of the site's pages
+        if reason in _CUT_SHORT:
+            return
         coverage = SiteCoverage.from_stats(_site_id(spider), self.crawler.stats.get_stats())
         breaches = coverage.breaches(self.alarm)
         for breach in breaches:
             # INFO: `crawler crawl` prints the alarm itself; `scrapy crawl` logs at INFO by default.
             logger.info("alarm: %s", breach.message())
         if self.baselines is not None and not breaches:
-            self.baselines.add(coverage.site_id, coverage.pages, coverage.present)
+            try:
+                self.baselines.add(coverage.site_id, coverage.pages, coverage.present)
+            except CorpusError as error:  # the records are safe; the next crawl records the baseline
+                logger.warning("the coverage baseline was not kept: %s", error)
 
 
 def _site_id(spider: Any) -> str:

@@ -31,6 +31,10 @@ _IN_THE_LINE = frozenset(
 )
 
 
+#: The outcomes of a crawl with no network at all.
+_NETWORK_DOWN = frozenset({"dns", "connection", "timeout"})
+
+
 @dataclass
 class SiteReport:
     """What one site's crawl did, from its Scrapy stats."""
@@ -157,12 +161,11 @@ class CrawlReport:
             return None
         reasons: Counter[str] = Counter()
         for report in empty:
-            reasons.update(
-                {o.split("/", 1)[1]: n for o, n in report.outcomes.items() if o.startswith("failed/")}
-            )
+            reasons.update({outcome.split("/", 1)[1]: n for outcome, n in report.outcomes.items()})
         why = f" ({', '.join(f'{reason} {n}' for reason, n in reasons.most_common())})" if reasons else ""
         if len(empty) == len(self.sites):
-            return f"the crawl got nothing: no source of any site could be read{why}; is the network down?"
+            offline = "; is the network down?" if reasons and set(reasons) <= _NETWORK_DOWN else ""
+            return f"the crawl got nothing: no source of any site could be read{why}{offline}"
         names = ", ".join(report.site_id for report in empty)
         return f"no source could be read for {names}{why}"
 
