@@ -110,7 +110,7 @@ class Dataset:
     def to_pandas(self) -> pandas.DataFrame:
         """The records as a pandas DataFrame (nested fields as lists and dicts); needs pyarrow and pandas."""
         _need("pandas")
-        return self.to_arrow().to_pandas(maps_as_pydicts="strict")
+        return self.to_arrow().to_pandas()
 
     def _may_hold(self, path: Path) -> bool:
         if self.since is None and self.until is None:
