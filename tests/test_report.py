@@ -1,7 +1,9 @@
 """``corpus export`` and ``crawler.corpus``: the corpus as data, read back by the tools that read it.
 
 The corpus is the fixtures' own expected records (every site, every template), plus a revision
-and an undated record built here, so the exports meet every shape a record takes.
+and an undated record built here, so the exports meet every shape a record takes. pandas,
+pyarrow and DuckDB (the dev extra) are imported by the tests that read with them: loaded at
+collection they would grow the test process, and with it every child it starts, by 100 MB.
 """
 
 from __future__ import annotations
@@ -12,9 +14,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import duckdb
-import pandas
-import pyarrow.parquet as parquet
 import pytest
 
 import crawler.corpus
@@ -130,6 +129,9 @@ def test_the_python_api_names_a_bad_filter(corpus_dir: Path, arguments: dict[str
 
 
 def test_parquet_reads_back_whole_in_pandas_and_duckdb(corpus_dir: Path, tmp_path: Path) -> None:
+    import duckdb
+    import pandas
+
     target = tmp_path / "corpus.parquet"
     assert (
         main(["corpus", "export", "--dir", str(corpus_dir), "--format", "parquet", "--to", str(target)]) == 0
@@ -157,6 +159,8 @@ def test_parquet_reads_back_whole_in_pandas_and_duckdb(corpus_dir: Path, tmp_pat
 
 def test_parquet_has_one_schema_whatever_the_fields_hold(corpus_dir: Path, tmp_path: Path) -> None:
     """A corpus of one undated record with no image writes the same schema as the whole corpus."""
+    import pyarrow.parquet as parquet
+
     small = tmp_path / "small"
     with Corpus(small) as corpus:
         record = _undated(_seed())
@@ -172,6 +176,8 @@ def test_parquet_has_one_schema_whatever_the_fields_hold(corpus_dir: Path, tmp_p
 
 
 def test_csv_is_flat_with_authors_joined_and_the_body_as_text(corpus_dir: Path, tmp_path: Path) -> None:
+    import pandas
+
     target = tmp_path / "corpus.csv"
     arguments = ["corpus", "export", "--dir", str(corpus_dir), "--format", "csv", "--to", str(target)]
     assert main([*arguments, "--site", "ctvnews", "--fields", "id,site,authors,body"]) == 0
