@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import DEFAULT_CORPUS, count, existing_corpus
+from crawler.cli.common import DEFAULT_CORPUS, count, existing_corpus, path_argument
 from crawler.errors import CrawlerError
 
 
@@ -20,9 +19,14 @@ def add_commands(commands: Any) -> None:
     reparse.add_argument(
         "sites", nargs="*", metavar="SITE", help="site folders of the archive (default: every one)"
     )
-    reparse.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     reparse.add_argument(
-        "--archive", type=Path, metavar="DIR", help="the WARC archive (default: the corpus folder's warc/)"
+        "--dir", type=path_argument, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)"
+    )
+    reparse.add_argument(
+        "--archive",
+        type=path_argument,
+        metavar="DIR",
+        help="the WARC archive (default: the corpus folder's warc/)",
     )
     reparse.add_argument("--since", help="only pages fetched since: 2d, 12h, 2024-05-01, or an ISO date-time")
     reparse.add_argument("--until", help="only pages fetched until (same forms)")

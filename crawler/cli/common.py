@@ -56,6 +56,13 @@ class CommandParser(argparse.ArgumentParser):
         self.exit(USAGE_STATUS, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def path_argument(text: str) -> Path:
+    """A file or folder as the user named it; a NUL byte, which no path can hold, is refused."""
+    if "\x00" in text:
+        raise argparse.ArgumentTypeError(f"{text!r}: a path cannot hold a NUL byte")
+    return Path(text)
+
+
 def web_url(text: str) -> str:
     """An http(s) URL with a host, as a command takes it; anything else is refused up front."""
     try:

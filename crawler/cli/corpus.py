@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import DEFAULT_CORPUS, existing_corpus
+from crawler.cli.common import DEFAULT_CORPUS, existing_corpus, path_argument
 from crawler.errors import CrawlerError
 from crawler.store.report import corpus_stats
 
@@ -16,16 +15,24 @@ def add_commands(commands: Any) -> None:
     corpus = commands.add_parser("corpus", help="report on or export a corpus folder")
     corpus_commands = corpus.add_subparsers(title="corpus commands", required=True, metavar="ACTION")
     stats = corpus_commands.add_parser("stats", help="records per site and day, and field coverage")
-    stats.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    stats.add_argument(
+        "--dir", type=path_argument, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)"
+    )
     stats.set_defaults(run=_run_corpus_stats)
     _add_export(corpus_commands)
     merge = corpus_commands.add_parser(
         "merge", help="join the worker folders of a distributed crawl into the corpus, idempotently"
     )
     merge.add_argument(
-        "folders", nargs="*", type=Path, metavar="FOLDER", help="worker folders (default: DIR/workers/*)"
+        "folders",
+        nargs="*",
+        type=path_argument,
+        metavar="FOLDER",
+        help="worker folders (default: DIR/workers/*)",
     )
-    merge.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    merge.add_argument(
+        "--dir", type=path_argument, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)"
+    )
     merge.add_argument("--gzip", action="store_true", help="write new corpus files gzip-compressed")
     merge.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     merge.set_defaults(run=_run_corpus_merge)
@@ -38,7 +45,9 @@ def _add_export(corpus_commands: Any) -> None:
         "export",
         help="the records as Parquet, CSV or JSON Lines, or as plain text, one file per article",
     )
-    export.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    export.add_argument(
+        "--dir", type=path_argument, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)"
+    )
     export.add_argument(
         "--format",
         choices=FORMATS,
@@ -47,7 +56,11 @@ def _add_export(corpus_commands: Any) -> None:
         "(default: text)",
     )
     export.add_argument(
-        "--to", type=Path, required=True, metavar="PATH", help="the file to write (the folder, for text)"
+        "--to",
+        type=path_argument,
+        required=True,
+        metavar="PATH",
+        help="the file to write (the folder, for text)",
     )
     export.add_argument(
         "--site", dest="sites", action="append", metavar="SITE", help="only this site (repeatable)"

@@ -18,6 +18,7 @@ from crawler.cli.common import (
     DONE_STATUS,
     ERROR_STATUS,
     count,
+    path_argument,
     setting,
     web_url,
     web_urls,
@@ -48,14 +49,19 @@ def add_commands(commands: Any) -> None:
         metavar="FEED",
         help="a feed or sitemap of a site with no module: crawl what it lists with the generic parser",
     )
-    crawl.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    crawl.add_argument(
+        "--out", type=path_argument, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)"
+    )
     replay = crawl.add_mutually_exclusive_group()
     replay.add_argument(
-        "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
+        "--replay",
+        type=path_argument,
+        metavar="DIR",
+        help="answer every request from this fixtures folder, offline",
     )
     replay.add_argument(
         "--replay-warc",
-        type=Path,
+        type=path_argument,
         metavar="DIR",
         help="answer every request from the WARC files of this archive (e.g. OUT/warc), offline",
     )
@@ -86,13 +92,13 @@ def add_commands(commands: Any) -> None:
     )
     crawl.add_argument(
         "--state",
-        type=Path,
+        type=path_argument,
         metavar="PATH",
         help=f"crawl state file (SQLite) to keep (default with --incremental: {DEFAULT_STATE})",
     )
     crawl.add_argument(
         "--config",
-        type=Path,
+        type=path_argument,
         help=f"read the breakage alarm's [alarm] table from this file (default: {DEFAULT_CONFIG}, if any)",
     )
     crawl.add_argument(
@@ -123,7 +129,10 @@ def add_commands(commands: Any) -> None:
         "schedule", help="crawl incrementally at intervals, as crawler.toml says, until SIGINT/SIGTERM"
     )
     schedule.add_argument(
-        "--config", type=Path, default=DEFAULT_CONFIG, help=f"configuration file (default: {DEFAULT_CONFIG})"
+        "--config",
+        type=path_argument,
+        default=DEFAULT_CONFIG,
+        help=f"configuration file (default: {DEFAULT_CONFIG})",
     )
     schedule.set_defaults(run=_run_schedule)
 
