@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -156,8 +157,19 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def crawl(size: int) -> tuple[float, float, int]:
-    """Crawl a site of ``size`` articles; (seconds, peak MB of the crawl's processes, records stored)."""
+@dataclass
+class Crawled:
+    """What a crawl of the synthetic site took and stored."""
+
+    seconds: float
+    peak_mb: float
+    stored: int
+    #: CPU seconds of the crawl process and its parser processes (the site's server not counted)
+    cpu_seconds: float
+
+
+def crawl(size: int) -> Crawled:
+    """Crawl a site of ``size`` articles with the crawler package found in ``REPO``."""
     ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     server = multiprocessing.Process(target=serve, args=(size, ports), daemon=True)
     server.start()
@@ -186,12 +198,13 @@ def crawl(size: int) -> tuple[float, float, int]:
     server_cpu = _cpu_ticks(server.pid or 0) / os.sysconf("SC_CLK_TCK")
     server.terminate()
     crawl_cpu = usage.ru_utime + usage.ru_stime
+    parsers_cpu = usage_of_tree.cpu_seconds() - usage_of_tree.cpu_seconds(child.pid)
     print(
         f"  (CPU in {seconds:.1f} s: crawl process {crawl_cpu:.1f} s, "
-        f"parser processes {usage_of_tree.cpu_seconds() - usage_of_tree.cpu_seconds(child.pid):.1f} s, "
-        f"the site's server {server_cpu:.1f} s)"
+        f"parser processes {parsers_cpu:.1f} s, the site's server {server_cpu:.1f} s)"
     )
-    return seconds, max(usage_of_tree.peak_kb, usage.ru_maxrss) / 1024, stored
+    peak_mb = max(usage_of_tree.peak_kb, usage.ru_maxrss) / 1024
+    return Crawled(seconds, peak_mb, stored, crawl_cpu + parsers_cpu)
 
 
 def main() -> None:
@@ -202,7 +215,8 @@ def main() -> None:
     arguments = parser.parse_args()
     results = []
     for size in arguments.sizes:
-        seconds, peak_mb, stored = crawl(size)
+        crawled = crawl(size)
+        seconds, peak_mb, stored = crawled.seconds, crawled.peak_mb, crawled.stored
         rate = stored / seconds
         results.append((size, rate, peak_mb))
         print(
