@@ -19,7 +19,6 @@ from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import reads_as_utf8, text_problem
 from crawler.extract.dates import _from_dateutil, _from_display_date, format_iso, parse_date
-from crawler.extract.defects import _controls_in
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace, html_fragments, new_element
@@ -312,11 +311,6 @@ def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes() -> No
     assert all(isinstance(element, lxml.html.HtmlElement) for element in wrapper.iter())
     wrapper.find("p/b").drop_tree()  # an lxml.html method, as blocks.py uses
     assert wrapper.findtext("p") == "One "
-
-
-@given(st.text(st.sampled_from("a \t\n\x0b\x0c\r\x00\x08\x0e\x1f\x7f\x85é\ufffd\ud800\U0001f600")))
-def test_control_characters_are_counted_as_a_regex_counts_them(text: str) -> None:
-    assert _controls_in(text) == len(re.findall("[\x00-\x08\x0b\x0e-\x1f\ufffd]", text))
 
 
 @pytest.mark.parametrize(
