@@ -18,7 +18,7 @@ from crawler.extract._query import css_to_xpath, first_compiled
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import reads_as_utf8, text_problem
-from crawler.extract.dates import _from_dateutil, _from_display_date, format_iso, parse_date
+from crawler.extract.dates import parse_date
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace, html_fragments, new_element
@@ -36,6 +36,8 @@ from crawler.record import word_count
         ("Fri Mar 24 06:24:01 EDT 2023", "2023-03-24T06:24:01-04:00"),
         ("Monday, Dec. 29 2014, 6:00 PM EST", "2014-12-29T18:00:00-05:00"),
         ("Published Monday, November 18, 2019 8:22AM EST", "2019-11-18T08:22:00-05:00"),
+        ("Last Updated Tuesday, September 27, 2022 3:18PM EDT", "2022-09-27T15:18:00-04:00"),
+        ("Sept. 3 2014, 12:05 AM PDT", "2014-09-03T00:05:00-07:00"),
     ],
 )
 def test_dates_keep_the_stated_offset(stated: str, expected: str) -> None:
@@ -335,51 +337,6 @@ def test_text_problems_are_named(text: str, problem: str | None) -> None:
 def test_white_space_collapses_as_split_and_join_collapse_it(text: str) -> None:
     expected = " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
     assert collapse_whitespace(text) == expected
-
-
-_MONTH_SPELLINGS = [
-    "January",
-    "Feb",
-    "Feb.",
-    "March",
-    "Apr.",
-    "May",
-    "June",
-    "Jul",
-    "Aug.",
-    "Sept",
-    "Sept.",
-    "Sep",
-]
-
-
-def test_display_dates_of_older_templates_skip_dateutil() -> None:
-    for stated in (
-        "Last Updated Tuesday, September 27, 2022 3:18PM EDT",
-        "Monday, Dec. 29 2014, 6:00 PM EST",
-    ):
-        assert _from_display_date(stated) == _from_dateutil(stated)
-
-
-@given(
-    st.sampled_from(["", "Last Updated ", "Monday, ", "Last Updated Thursday, "]),
-    st.sampled_from(_MONTH_SPELLINGS),
-    st.integers(0, 32),
-    st.sampled_from([", ", " ", ","]),
-    st.integers(1999, 2031),
-    st.integers(0, 13),
-    st.integers(0, 59),
-    st.sampled_from(["AM", " PM", " AM", "PM"]),
-    st.sampled_from(["EST", "EDT", "NST", "PDT", "UTC", "BST", "XYZ"]),
-)
-def test_display_dates_read_as_dateutil_reads_them(
-    lead: str, month: str, day: int, comma: str, year: int, hour: int, minute: int, half: str, zone: str
-) -> None:
-    text = f"{lead}{month} {day}{comma}{year} {hour}:{minute:02d}{half} {zone}"
-    fast = _from_display_date(text)
-    if fast is not None:
-        slow = _from_dateutil(text)
-        assert slow is not None and format_iso(fast) == format_iso(slow)
 
 
 def test_words_are_runs_of_word_characters() -> None:
