@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from parsel import Selector, SelectorList
 from parsel.csstranslator import HTMLTranslator
 
+from crawler.extract._fast import may_hold_mojibake, may_hold_mojibake_plainly
 from crawler.extract._query import css_to_xpath, first_compiled
 from crawler.extract.blocks import _dropper, blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
@@ -274,6 +275,26 @@ def test_mojibake_is_found_after_any_number_of_accented_letters(accents: int, sp
     assert reads_as_utf8(clean, "text/html; charset=utf-8")
     assert not reads_as_utf8(mangled, "text/html; charset=utf-8")
     assert Page.from_bytes(mangled, "https://example.com/a").css_text("p") == " ".join(f"{words}Café".split())
+
+
+#: Pieces of UTF-8 pages: accented letters, mojibake ("é" read as Windows-1252, "Ã©"), other
+#: bytes after a lead, and runs of ASCII that make the leads sparse or dense.
+_MOJIBAKE_PIECES = [
+    b"\xc3\xa9",
+    "\u00c3\u00a9".encode(),
+    b"\xc3\x82\xe2",
+    b"\xc3",
+    b"a",
+    b" " * 40,
+    b" " * 1500,
+]
+
+
+@given(st.lists(st.sampled_from(_MOJIBAKE_PIECES), max_size=300).map(b"".join))
+@example(b"\xc3\xa9 " * 40 + "\u00c3\u00a9".encode())
+@example((b"\xc3\xa9" + b" " * 1500) * 40 + "\u00c3\u00a9".encode())
+def test_the_mojibake_byte_check_answers_as_its_plain_twin(body: bytes) -> None:
+    assert may_hold_mojibake(body) == may_hold_mojibake_plainly(body)
 
 
 @pytest.mark.parametrize("as_bytes", [False, True])

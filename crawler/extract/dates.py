@@ -24,6 +24,8 @@ _ZONES = {
 }  # fmt: skip
 _TZINFOS = {name: int(hours * 3600) for name, hours in _ZONES.items()}
 _MONTH_ABBREVIATION_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.")
+
+
 def format_iso(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS+HH:MM``: seconds precision, the offset always spelled out."""
     return moment.replace(microsecond=0).isoformat()
