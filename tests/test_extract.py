@@ -22,7 +22,7 @@ from crawler.extract.dates import parse_date
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace, html_fragments, new_element
-from crawler.extract.state import json_after, search_from
+from crawler.extract.state import json_after
 from crawler.extract.urls import clean_url, joined_url, url_id
 from crawler.record import word_count
 
@@ -297,14 +297,6 @@ def test_embedded_state_is_found_after_an_earlier_mention_of_its_name(as_bytes: 
     assert page.text_from("load(", back_to="<nowhere") == html
     assert page.text_from("__NUXT__") == ""
     assert json_after(page.text_from("__NUXT__"), re.compile("__NUXT__=")) == {}
-    assert (page._html is None) is as_bytes  # only the state's part was decoded
-
-
-def test_a_search_from_a_literal_finds_what_a_whole_search_finds() -> None:
-    pattern = re.compile(r"window\.state\s*=\s*(\d+)")
-    html = "window.state; window.stated = 1; window.state = 2; window.state = 3"
-    assert search_from(pattern, html, "window.state")[1] == pattern.search(html)[1] == "2"  # type: ignore[index]
-    assert search_from(pattern, "window.other = 1", "window.state") is None
 
 
 def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import Any, AnyStr, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 import lxml.html
 from lxml import etree
@@ -174,20 +174,15 @@ class Page:
         """The page's text from the first occurrence of ``literal`` (from the last ``back_to`` before
         it, or the page's start, when one is given); "" when the page does not hold ``literal``.
 
-        Embedded state sits in a page's last part. Once lxml has read the page's bytes as UTF-8,
-        only that part is decoded: decoding a whole page costs about 0.3 ms, and the text takes
-        two to four times the bytes' memory.
+        Parsers read a page's embedded state (a script's JSON) from the literal that opens it.
         """
-        if self._html is None and self.raw is not None and "selector" in self.__dict__:
-            start = _start_of(self.raw, literal.encode("utf-8"), back_to.encode("utf-8"))
-            if start < 0:
-                return ""
-            try:
-                return self.raw[start:].decode("utf-8")
-            except UnicodeDecodeError:
-                pass  # the page's text, as ``html`` decodes it, decides
-        start = _start_of(self.html, literal, back_to)
-        return self.html[start:] if start >= 0 else ""
+        html = self.html
+        start = html.find(literal)
+        if start < 0:
+            return ""
+        if back_to:
+            start = max(html.rfind(back_to, 0, start), 0)
+        return html[start:]
 
     def is_blank(self) -> bool:
         """Whether the page holds nothing but white space."""
@@ -305,14 +300,6 @@ class Page:
         found = self.first(query)
         value = found.get(name) if found is not None and not isinstance(found, str) else None
         return value.strip() if value and value.strip() else None
-
-
-def _start_of(text: AnyStr, literal: AnyStr, back_to: AnyStr) -> int:
-    """Where ``Page.text_from``'s part starts in the page's text or bytes; -1 without ``literal``."""
-    found = text.find(literal)
-    if found < 0 or not back_to:
-        return found
-    return max(text.rfind(back_to, 0, found), 0)
 
 
 @dataclass
