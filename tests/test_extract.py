@@ -15,7 +15,7 @@ from parsel.csstranslator import HTMLTranslator
 
 from crawler.extract._fast import may_hold_mojibake, may_hold_mojibake_plainly
 from crawler.extract._query import css_to_xpath, first_compiled
-from crawler.extract.blocks import _dropper, blocks_from_html
+from crawler.extract.blocks import blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import reads_as_utf8, text_problem
 from crawler.extract.dates import parse_date
@@ -129,47 +129,13 @@ def test_blocks_keep_article_text_and_drop_boilerplate() -> None:
     ]
 
 
-_DROP_CASES = [
-    "div.ad",
-    ".promo",
-    "#gate",
-    "[data-ad]",
-    '[class*="ad-slot"]',
-    '[data-kind="Promo"]',
-    "[data-kind!=story]",
-    "div.box > p",
-    "aside",
-    ":not(p)",
-    "p.note:last-child",
-]
-
-
-@pytest.mark.parametrize("selector", _DROP_CASES)
-def test_drop_selectors_find_exactly_what_their_xpath_selects(selector: str) -> None:
-    # The dropper tests only nodes with a class, id or attribute a selector needs: never fewer.
-    fragment = lxml.html.fragment_fromstring(
-        '<div class="box promo-x"><p id="gate-2">a</p><p class="note">b</p></div>'
-        '<div class="ad big"><p data-ad="1">c</p></div><aside data-kind="Promo">d</aside>'
-        '<p class="x ad-slot-top" data-kind="story">e</p><p class="promo">f</p><p id="gate">g</p>',
-        create_parent="crawler-fragment",
+def test_drop_selectors_remove_their_nodes_and_keep_the_text_around_them() -> None:
+    fragment = (
+        '<p>One <span class="ad big">ad</span>two</p><p class="promo">promo</p>'
+        '<div class="box"><p>three</p><p data-kind="Promo">promo</p></div><p id="gate">gate</p>'
     )
-    tree = fragment.getroottree()
-    expected = {tree.getpath(node) for node in fragment.xpath(css_to_xpath(selector))}
-    found = {tree.getpath(node) for node in _dropper((selector,)).doomed(fragment)}
-    assert expected, "each case selects something"
-    assert found == expected
-
-
-def test_drop_selectors_together_find_what_each_finds() -> None:
-    # Their class and id substrings are searched for at once, in one alternation.
-    fragment = lxml.html.fragment_fromstring(
-        '<div><p class="x promo-box">a</p><p id="gate-1">b</p><p class="promo">c</p><p class="ad">d</p>'
-        '<p id="gate">e</p><p class="adx" id="other">f</p></div>',
-        create_parent="crawler-fragment",
-    )
-    selectors = (".promo-box", ".ad", "#gate", "#gate-1")
-    found = [node.text for node in _dropper(selectors).doomed(fragment)]
-    assert sorted(found) == ["a", "b", "d", "e"]
+    drop = (".ad", "p.promo", "#gate", '.box > [data-kind="Promo"]')
+    assert [block["text"] for block in blocks_from_html([fragment], drop)] == ["One two", "three"]
 
 
 def test_caption_credit_split() -> None:
