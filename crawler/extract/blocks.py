@@ -18,10 +18,11 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
+import lxml.html
 from lxml import etree
 
 from crawler.extract._query import css_to_xpath
-from crawler.extract.page import collapse_whitespace, html_fragments, new_element
+from crawler.extract.page import collapse_whitespace
 from crawler.record import Block
 
 Element = Any  # lxml.html.HtmlElement; lxml ships no type stubs
@@ -59,7 +60,7 @@ def extract_blocks(
     patterns of whole block texts that are not the article's own words.
     """
     # Copies of the elements go under one wrapper, so the drop query runs once, not per element.
-    wrapper = new_element(_WRAPPER_TAG)
+    wrapper = lxml.html.Element(_WRAPPER_TAG)
     pieces: list[Element | str] = []
     for element in elements:
         if not isinstance(element, str):
@@ -81,7 +82,7 @@ def blocks_from_html(fragments: Iterable[str], drop: Sequence[str] = ()) -> list
     """Blocks from HTML strings (e.g. the paragraphs of an embedded JSON story)."""
     elements: list[Element | str] = []
     for fragment in fragments:
-        elements.extend(html_fragments(fragment))
+        elements.extend(lxml.html.fragments_fromstring(fragment))
     return extract_blocks(elements, drop)
 
 

@@ -7,18 +7,16 @@ parser that asks ten questions parses the HTML once.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, TypeVar, overload
 
-import lxml.html
-from lxml import etree
 from parsel import Selector, SelectorList
 
-from crawler.extract._query import PageSelector, compiled, first_compiled
+from crawler.extract._fast import parse_utf8
+from crawler.extract._query import PageSelector, compiled
 from crawler.extract.charset import decode_cp1252, decode_html, reads_as_utf8
 
 JsonObject = dict[str, Any]
@@ -41,74 +39,13 @@ _ARTICLE_TYPES = frozenset(
 )
 
 
-_PARSERS = threading.local()
-_HTML_CLASSES = etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement,
-    comment=lxml.html.HtmlComment,
-    pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity,
-)
-_INVALID_ENCODING = etree.ErrorTypes.ERR_INVALID_ENCODING
-
-
-def _parser(encoding: str | None) -> Any:
-    """This thread's HTML parser for bytes in ``encoding`` (None: for text); lxml parsers are not shared.
-
-    Its element classes are lxml.html's, picked in C. It keeps no table of ids: no query looks
-    nodes up by id(), and filling it costs 6% of a parse.
-    """
-    key = f"html-{encoding}"
-    parser = getattr(_PARSERS, key, None)
-    if parser is None:
-        parser = etree.HTMLParser(recover=True, encoding=encoding, huge_tree=True, collect_ids=False)
-        parser.set_element_class_lookup(_HTML_CLASSES)
-        setattr(_PARSERS, key, parser)
-    return parser
-
-
-def new_element(tag: str) -> Any:
-    """A new element, root of a document of its own, whose descendants get their classes in C.
-
-    ``lxml.html.Element`` makes one whose document runs lxml.html's Python class lookup for
-    every element later read in it (a microsecond or two each).
-    """
-    return _parser(None).makeelement(tag)
-
-
-def html_fragments(html: str) -> list[Any]:
-    """The elements (and leading text) of an HTML fragment, as ``lxml.html.fragments_fromstring``."""
-    found: list[Any] = lxml.html.fragments_fromstring(html, parser=_parser(None))
-    return found
-
-
-def _parse_utf8(body: bytes, url: str) -> Any:
-    """The lxml tree of a page's UTF-8 bytes, or None when parsel's careful path should do it.
-
-    Parsel parses with ``lxml.html.HTMLParser``, whose element classes are chosen by a Python
-    callback for every element a query returns; ours picks the same ``HtmlElement`` in C. Bytes
-    holding NUL, bytes that are not UTF-8 (libxml2 reports them), and bytes that give no tree
-    go to parsel, which strips and repairs them.
-    """
-    if b"\x00" in body:
-        return None
-    parser = _parser("utf-8")
-    try:
-        # Not stripped as parsel does: libxml2 skips the white space, and strip() copies the page.
-        root = etree.fromstring(body, parser=parser, base_url=url)
-    except etree.XMLSyntaxError:
-        return None
-    if any(error.type == _INVALID_ENCODING for error in parser.error_log):
-        return None  # not UTF-8 after all: the page is decoded and parsed as text
-    return root
-
-
 class Page:
     """A fetched HTML page and the facts of its fetch.
 
     Made from text (``Page(html, url)``) or from the bytes a server sent (``Page.from_bytes``).
     A page whose bytes are UTF-8, as most are, keeps them: lxml parses them as they are,
     ``contains`` looks in them, and ``html`` decodes them only when a parser reads the page as
-    text. Most templates never do, and decoding costs about 2 ms per MB.
+    text, which most templates never do.
     """
 
     def __init__(
@@ -213,7 +150,7 @@ class Page:
     @cached_property
     def selector(self) -> Selector:
         """The whole page as a parsel selector (lxml underneath)."""
-        root = _parse_utf8(self.raw, self.url) if self.raw is not None else None
+        root = parse_utf8(self.raw, self.url) if self.raw is not None else None
         if root is not None:
             return PageSelector(root=root, type="html")
         # Reading ``html`` finds out whether bytes lxml refused are UTF-8 at all.
@@ -273,12 +210,8 @@ class Page:
         return found
 
     def first(self, query: str) -> Any | None:
-        """The first element (or string) a CSS query selects, or None.
-
-        A query of one compound selector stops testing elements at its first match.
-        """
-        first_only = first_compiled(query)
-        found: list[Any] = (first_only or compiled(query))(self.selector.root)
+        """The first element (or string) a CSS query selects, or None."""
+        found = self.nodes(query)
         return found[0] if found else None
 
     def has(self, query: str) -> bool:
