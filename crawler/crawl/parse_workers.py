@@ -59,9 +59,9 @@ class ParserCrashedError(RuntimeError):
 def parse_processes(setting: str | int) -> int:
     """The worker count a ``PARSE_PROCESSES`` value asks for; "auto" is 1 with a second CPU, else 0.
 
-    One worker lets a CPU-bound crawl use two cores (x1.8 articles/s on the 2-core benchmark
-    machine, for about 90 MB); a crawl that waits on the network leaves it idle. Bad values
-    raise ValueError naming the setting.
+    One worker lets a CPU-bound crawl use two cores (bench/crawl.py measures what that gives);
+    a crawl that waits on the network leaves it idle. Bad values raise ValueError naming the
+    setting.
     """
     if isinstance(setting, str) and setting.strip().lower() == "auto":
         return 1 if _usable_cpus() > 1 else 0

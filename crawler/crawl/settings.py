@@ -31,11 +31,11 @@ COOKIES_ENABLED = False
 
 #: Worker processes that parse article pages beside the crawl (crawler/crawl/parse_workers.py);
 #: 0 parses in the crawl process; "auto" is one worker when the machine has a second CPU. A
-#: CPU-bound crawl (a backfill from a fast server, a replay) then uses two cores: x1.8
-#: articles/s on the 2-core benchmark machine, for about 90 MB more memory.
+#: CPU-bound crawl (a backfill from a fast server, a replay) then uses two cores, for the
+#: memory of one more process.
 PARSE_PROCESSES = "auto"
 #: Records per response handled at once. A page yields one record, and Scrapy starts this many
-#: asyncio tasks for every response it scrapes (its default of 100 costs ~1 ms per page).
+#: asyncio tasks for every response it scrapes (its default is 100).
 CONCURRENT_ITEMS = 1
 
 ITEM_PIPELINES = {
