@@ -29,10 +29,12 @@ lint: setup
 	$(BIN)/mypy
 
 ## bench: parser speed against lxml and trafilatura; generic extraction against trafilatura and readability
+## (crawls and corpus memory: bench/crawl.py, bench/corpus.py; see docs/performance.md)
 bench: setup
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/extraction.py --data ../shared/bench/article-extraction
+	$(BIN)/python bench/extraction.py --data ../shared/bench/trafilatura-eval
 
 clean:
 	rm -rf $(VENV) $(CORPUS) .pytest_cache .mypy_cache .ruff_cache

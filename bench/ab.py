@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import pickle
 import re
@@ -168,19 +169,26 @@ def compare_instructions(roots: dict[str, Path], pages_file: str) -> None:
 
 
 def compare_crawls(roots: dict[str, Path], size: int, rounds: int) -> None:
+    """bench/crawl.py's site-parser crawl with each version in turn, against one loopback site."""
     sys.path.insert(0, str(BENCH))
     import crawl as crawl_bench
 
+    ports: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    server = multiprocessing.Process(target=crawl_bench.serve, args=(size, ports), daemon=True)
+    server.start()
+    port = ports.get(timeout=60)
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
     names = list(roots)
-    for round_number in range(rounds):
-        for name in names if round_number % 2 == 0 else names[::-1]:
-            crawl_bench.REPO = roots[name]
-            result = crawl_bench.crawl(size)
-            results[name].append((result.stored / result.seconds, result.cpu_seconds))
-            print(
-                f"  {name}: {result.stored / result.seconds:.1f} articles/s, {result.cpu_seconds:.1f} CPU s"
-            )
+    try:
+        for round_number in range(rounds):
+            for name in names if round_number % 2 == 0 else names[::-1]:
+                with tempfile.TemporaryDirectory(prefix="bench-ab-") as scratch:
+                    command, _, out = crawl_bench.command_of(crawl_bench.SITE, Path(scratch))
+                    result = crawl_bench.run(command, roots[name], port, size, out)
+                results[name].append((result.rate, result.cpu_seconds))
+                print(f"  {name}: {result.rate:.1f} articles/s, {result.cpu_seconds:.1f} CPU s", flush=True)
+    finally:
+        server.terminate()
     a, b = names
     rate_a, rate_b = (max(rate for rate, _ in results[n]) for n in names)
     cpu_a, cpu_b = (min(cpu for _, cpu in results[n]) for n in names)

@@ -62,7 +62,7 @@ def worker_command(number: int, corpus: str, redis_url: str) -> list[str]:
         "-s", f"CORPUS_DIR={corpus}", "-s", f"REDIS_URL={redis_url}", "-s", f"CRAWL_WORKER=w{number}",
         "-s", "LOG_LEVEL=ERROR", "-s", "PROGRESS_LINE=False", "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=16",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "ALLOW_PRIVATE_ADDRESSES=True",
     ]  # fmt: skip
 
 

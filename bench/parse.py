@@ -2,7 +2,10 @@
 
 Run by hand (``make bench`` or ``python bench/parse.py``). Pages: every fixture, plus the real
 reference pages of the supported sites when ../shared/reference/pages is present. Prints
-pages/s for each contender and the ratios; target: site parsers at 300 pages/s or more on one core.
+pages/s for each contender and the ratios. Pages per second swing two to three times with
+the machine's load, so the verdict is on the ratio to a bare lxml parse of the same pages,
+measured in the same run, interleaved: the site parsers must run at RATIO_TO_LXML of it or
+better (a parser reads the whole page, so lxml's parse is its ceiling).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from crawler.sites import all_sites, site_for_url  # noqa: E402
 from crawler.sites.fixtures import discover  # noqa: E402
 
 REFERENCE = REPO.parent / "shared" / "reference"
+#: The least share of a bare lxml parse's speed the site parsers must keep.
+RATIO_TO_LXML = 0.5
 
 
 def load_pages() -> Pages:
@@ -130,8 +135,9 @@ def main() -> None:
     ours = results["crawler site parsers"]
     for name, rate in results.items():
         print(f"{name:<22} {rate:8.1f} pages/s   crawler/this = {ours / rate:5.2f}x")
-    verdict = "meets" if ours >= 300 else "MISSES"
-    print(f"target 300 pages/s: {verdict} ({ours:.0f} pages/s)")
+    ratio = ours / results["lxml.html parse only"]
+    verdict = "met" if ratio >= RATIO_TO_LXML else "MISSED"
+    print(f"judged: site parsers at >= {RATIO_TO_LXML:.2f}x a bare lxml parse: {verdict} ({ratio:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ Every key is optional::
     state = "state/crawl.sqlite"          # the crawl state file
     replay = "fixtures"                   # answer every request from fixtures (offline runs, tests)
     gzip = false
+    warc = true                           # archive every exchange in OUT/warc (schedule: on unless false)
     log_level = "WARNING"
     redis = "redis://10.0.0.5:6379/0"     # a distributed crawl (crawl --redis): the state is kept there
 
@@ -61,6 +62,9 @@ class ScheduleConfig:
     state: Path = Path("state/crawl.sqlite")
     replay: Path | None = None
     gzip: bool = False
+    #: Archive the crawls' exchanges (``crawl --warc``); None when the file does not say: then
+    #: ``crawler schedule`` archives and ``crawler crawl`` does not.
+    warc: bool | None = None
     log_level: str = "WARNING"
     alarm: Alarm = field(default_factory=Alarm)
     redis: str | None = None
@@ -130,7 +134,7 @@ class _Checker:
             return float(value)
         if key in {"out", "state", "replay"}:
             return self.path.parent / self.expect(key, value, str)
-        if key == "gzip":
+        if key in {"gzip", "warc"}:
             return self.expect(key, value, bool)
         if key == "alarm":
             return self.alarm(value)

@@ -42,6 +42,14 @@ class NotAnArticleError(CrawlerError):
         super().__init__(f"{url}: not an article: {reason}")
 
 
+class IncompleteRecordError(NotAnArticleError):
+    """The parser found no headline or no body: its template may not be the page's after all.
+
+    Parsing falls back to the generic parser on it (crawler/sites/parse.py) before the page
+    counts as not an article.
+    """
+
+
 class EmptyPageError(NotAnArticleError):
     """The page has no content at all."""
 
@@ -139,3 +147,18 @@ class StateError(CrawlerError):
             f"(mv {path} {path}.damaged) and run the crawl again: it starts a new state and fetches "
             "each article once more; the corpus stores none of them twice"
         )
+
+
+class ArchiveError(CrawlerError):
+    """A WARC file cannot be written (disk full, read-only) or read (damaged, not WARC).
+
+    Names the file (with the record's offset where one record is at fault) and what is wrong.
+    """
+
+    _arguments: tuple[str, ...] = ("path", "reason")
+    outcome = "failed/archive"
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

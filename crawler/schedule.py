@@ -44,6 +44,8 @@ def crawl_command(config: ScheduleConfig, sites: list[str]) -> list[str]:
         command += ["--until", config.until]
     if config.gzip:
         command.append("--gzip")
+    # The archive is what lets a later parser fix reach old pages: on unless the file says no.
+    command.append("--no-warc" if config.warc is False else "--warc")
     for name, value in config.alarm.settings().items():
         command += ["-s", f"{name}={','.join(value) if isinstance(value, list) else value}"]
     return command

@@ -43,6 +43,8 @@ class LoopbackSite:
     port: int = 0
     #: (path, time.monotonic()) of every request, for tests of pacing.
     hits: list[tuple[str, float]] = field(default_factory=list)
+    #: What paths with no route of their own get.
+    otherwise: Route = field(default_factory=lambda: Route(status=404, body=b"not found"))
 
     @property
     def proxy(self) -> str:
@@ -58,7 +60,7 @@ def serve(site: LoopbackSite) -> Iterator[LoopbackSite]:
             path = urlsplit(self.path).path
             earlier = sum(1 for hit, _ in site.hits if hit == path)
             site.hits.append((path, time.monotonic()))
-            route = site.routes.get(path, Route(status=404, body=b"not found"))
+            route = site.routes.get(path, site.otherwise)
             if earlier >= route.repeat and route.then is not None:
                 route = route.then
             if route.stall:

@@ -51,12 +51,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def redis_server(folder: Path) -> Iterator[RedisServer]:
-    """A redis-server on 127.0.0.1 with nothing saved to disk, until the block ends."""
+def redis_server(folder: Path, appendonly: bool = False, port: int = 0) -> Iterator[RedisServer]:
+    """A redis-server on 127.0.0.1 until the block ends; with ``appendonly``, its writes persist in
+    ``folder`` (Redis's append-only file), and a server started again there on the same ``port``
+    resumes from them."""
     binary = redis_binary()
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    port = port or _free_port()
+    command = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
+    command += ["--appendonly", "yes" if appendonly else "no"]
     command += ["--dir", str(folder), "--logfile", str(folder / "redis.log")]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = RedisServer(f"redis://127.0.0.1:{port}/0", process)

@@ -105,14 +105,15 @@ def test_an_index_is_walked_one_sitemap_at_a_time_after_its_articles() -> None:
     (first,) = spider.parse_source(
         XmlResponse(index, body=_sitemap(*children, index=True), request=Request(index))
     )
-    assert (first.url, first.meta[PENDING_SITEMAPS_META]) == (children[0], children[1:])
+    assert (first.url, first.meta[PENDING_SITEMAPS_META]) == (children[0], [(url, 1) for url in children[1:]])
 
     article = "https://www.ctvnews.ca/world/u-s-china-talks-1.6445678"
     response = XmlResponse(children[0], body=_sitemap(article), request=first)
-    listed_article, second = spider.parse_source(response)
+    (listed_article,) = spider.parse_source(response)
+    (second,) = spider._refill()  # the next sitemap, once the articles have left the scheduler
     assert listed_article.url == article and second.url == children[1]
     assert listed_article.priority > second.priority
-    assert second.meta[PENDING_SITEMAPS_META] == children[2:]
+    assert second.meta[PENDING_SITEMAPS_META] == [(children[2], 1)]
 
     failure = Failure(IgnoreRequest("gone"))
     failure.request = second  # type: ignore[attr-defined]  # as Scrapy hands errbacks their request

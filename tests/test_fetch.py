@@ -28,7 +28,7 @@ def _fetch(*arguments: str, proxy: str | None = None) -> subprocess.CompletedPro
     if proxy:
         environment["http_proxy"] = proxy
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "fetch", *arguments],
+        [sys.executable, "-m", "crawler.cli", "fetch", *arguments, "-s", "ALLOW_PRIVATE_ADDRESSES=True"],
         cwd=REPO, env=environment, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
 

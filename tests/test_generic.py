@@ -221,7 +221,7 @@ def test_crawler_fetch_of_an_unknown_site() -> None:
         }
     )
     with serve(site):
-        done = _cli("fetch", url, proxy=site.proxy)
+        done = _cli("fetch", url, "-s", "ALLOW_PRIVATE_ADDRESSES=True", proxy=site.proxy)
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)
     assert record["metadata"]["parser"] == "generic"

@@ -31,6 +31,8 @@ FAST = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    # The crawl reaches the site through a proxy on 127.0.0.1.
+    "ALLOW_PRIVATE_ADDRESSES": True,
 }
 
 

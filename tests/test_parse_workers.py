@@ -10,7 +10,13 @@ from typing import TypeVar
 import pytest
 
 from crawler.crawl import parse_workers
-from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_processes
+from crawler.crawl.parse_workers import (
+    FetchedPage,
+    PageParser,
+    ParserCrashedError,
+    parse_processes,
+    worker_plan,
+)
 from crawler.errors import NotAnArticleError
 from crawler.record import Record
 from crawler.sites.fixtures import Fixture, discover
@@ -100,13 +106,66 @@ def test_a_number_of_parse_processes_is_taken_as_given(setting: str | int, proce
     assert parse_processes(setting) == processes
 
 
-def test_auto_parse_processes_is_one_worker_when_there_is_a_second_cpu(
+def test_auto_parse_processes_is_one_worker_per_cpu_at_most_and_none_on_one_cpu(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 2)
-    assert parse_processes("auto") == 1
+    assert parse_processes("auto") == 2
+    plan = worker_plan(" Auto ")
+    assert (plan.first, plan.most) == (1, 2)
+    assert str(plan).startswith(
+        "parsing pages in 1 to 2 worker processes (PARSE_PROCESSES=auto: 2 usable CPUs"
+    )
     monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 1)
     assert parse_processes(" Auto ") == 0
+    assert (
+        str(worker_plan("auto")) == "parsing pages in the crawl process (PARSE_PROCESSES=auto: 1 usable CPU)"
+    )
+
+
+def test_a_number_of_workers_starts_them_all_and_says_so() -> None:
+    plan = worker_plan("3")
+    assert (plan.first, plan.most) == (3, 3)
+    assert str(plan) == "parsing pages in 3 worker processes (PARSE_PROCESSES=3)"
+
+
+def test_auto_adds_a_worker_while_the_workers_are_saturated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(parse_workers, "GROW_WINDOW", 0.0)
+    pages = [_fetched(case) for case in discover(FIXTURES)]
+
+    async def parse_twice(parser: PageParser) -> int:
+        for _ in range(2):  # every page in hand at once: the worker is never idle
+            await asyncio.gather(*(parser.parse(page) for page in pages))
+        return parser.workers
+
+    async def run() -> int:
+        parser = PageParser("auto")
+        try:
+            return await parse_twice(parser)
+        finally:
+            parser.close()
+
+    assert asyncio.run(run()) == 2
+
+
+def test_auto_keeps_one_worker_while_it_waits_for_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 2)
+    now = [0.0]
+    monkeypatch.setattr(parse_workers, "_clock", lambda: now[0])
+    page = _fetched(next(discover(FIXTURES, "ctvnews")))
+
+    async def run() -> int:
+        parser = PageParser("auto")
+        try:
+            for _ in range(3):  # one page at a time, the worker idle between them (as on a slow network)
+                await parser.parse(page)
+                now[0] += 10 * parse_workers.GROW_WINDOW
+            return parser.workers
+        finally:
+            parser.close()
+
+    assert asyncio.run(run()) == 1
 
 
 @pytest.mark.parametrize("setting", ["some", "1.5", "-2"])

@@ -30,6 +30,12 @@ def _stored(corpus: Path) -> list[dict]:
     ]
 
 
+def _from_fixture(record: dict, case: Path) -> dict:
+    """A fixture's record as a replayed crawl stores it: naming the fixture folder it came from."""
+    source = {"fixture": case.relative_to(FIXTURES).as_posix()}
+    return record | {"metadata": record["metadata"] | {"source": source}}
+
+
 def _without_fetch_url(record: dict) -> dict:
     # A crawl requests the clean URL; a fixture may have been saved from a tracking-parameter URL.
     return {key: value for key, value in record.items() if key != "url"}
@@ -40,7 +46,10 @@ def test_replay_crawl_stores_exactly_the_expected_records(tmp_path: Path, parse_
     summary = _crawl(FIXTURES, tmp_path / "corpus", "-s", f"PARSE_PROCESSES={parse_processes}")
     stored = sorted((_without_fetch_url(r) for r in _stored(tmp_path / "corpus")), key=lambda r: r["id"])
     expected = sorted(
-        (_without_fetch_url(c.expected()) | {"revision": 1} for c in discover(FIXTURES)),
+        (
+            _without_fetch_url(_from_fixture(c.expected(), c.path)) | {"revision": 1}
+            for c in discover(FIXTURES)
+        ),
         key=lambda r: r["id"],
     )
     assert stored == expected

@@ -31,7 +31,7 @@ def test_live_blogs_and_video_pages_are_refused(head: str, reason: str) -> None:
 
 
 def test_a_page_without_the_story_template_is_refused() -> None:
-    with pytest.raises(NotAnArticleError, match="no Global News article template"):
+    with pytest.raises(NotAnArticleError, match="no Global News template recognised the page"):
         parse_page("<html><body><h1>World</h1></body></html>", "https://globalnews.ca/news/10300002/x/")
 
 

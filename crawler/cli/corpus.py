@@ -47,10 +47,12 @@ def _run_corpus_export(arguments: argparse.Namespace) -> int:
 
 
 def _run_corpus_merge(arguments: argparse.Namespace) -> int:
+    from crawler.store.lock import corpus_lock
     from crawler.store.merge import merge_corpora, worker_folders
 
     folders = arguments.folders or worker_folders(arguments.dir)
     if not folders:
         raise CrawlerError(f"{arguments.dir}/workers: no worker folders to merge (give them as arguments)")
-    print(merge_corpora(folders, arguments.dir, arguments.gzip).line(arguments.dir))
+    with corpus_lock(arguments.dir):
+        print(merge_corpora(folders, arguments.dir, arguments.gzip).line(arguments.dir))
     return 0

@@ -15,6 +15,7 @@ from crawler.errors import CrawlerError
 from crawler.sites import all_sites, get_site
 
 if TYPE_CHECKING:
+    from crawler.config import ScheduleConfig
     from crawler.crawl.runner import SiteReport
 
 
@@ -33,8 +34,20 @@ def add_commands(commands: Any) -> None:
         help="a feed or sitemap of a site with no module: crawl what it lists with the generic parser",
     )
     crawl.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
-    crawl.add_argument(
+    replay = crawl.add_mutually_exclusive_group()
+    replay.add_argument(
         "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
+    )
+    replay.add_argument(
+        "--replay-warc",
+        type=Path,
+        metavar="DIR",
+        help="answer every request from the WARC files of this archive (e.g. OUT/warc), offline",
+    )
+    crawl.add_argument(
+        "--warc",
+        action=argparse.BooleanOptionalAction,
+        help="archive every HTTP exchange as WARC files in OUT/warc/ (default: the config's warc, else no)",
     )
     crawl.add_argument("--gzip", action="store_true", help="write the corpus files gzip-compressed")
     crawl.add_argument(
@@ -115,24 +128,36 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     started = time.monotonic()
     state = arguments.state or (DEFAULT_STATE if arguments.incremental else None)
     config = arguments.config or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
-    alarm = load_config(config).alarm if config else Alarm()
+    loaded = load_config(config) if config else None
+    archive = arguments.out / "warc" if _archives(arguments.warc, loaded) else None
+    overrides = dict(setting(item) for item in arguments.settings)
     settings = {
-        **alarm.settings(),
+        **(loaded.alarm if loaded else Alarm()).settings(),
         "LOG_LEVEL": arguments.log_level,
         "CORPUS_GZIP": arguments.gzip,
         "CRAWL_STATE": str(state or ""),
         "INCREMENTAL": arguments.incremental,
-        **_distributed(arguments),
-        **dict(setting(item) for item in arguments.settings),
+        "WARC_DIR": str(archive or ""),
+        **_distributed(arguments, overrides.get("CRAWL_WORKER")),
+        **overrides,
     }
-    report = crawl(site_ids, arguments.out, arguments.replay, settings, spider_arguments, arguments.urls)
+    report = crawl(
+        site_ids,
+        arguments.out,
+        arguments.replay,
+        settings,
+        spider_arguments,
+        arguments.urls,
+        arguments.replay_warc,
+    )
     print(report.summary())
     written = arguments.out
     if arguments.redis:
         from crawler.distributed import worker_folder
 
         written = worker_folder(arguments.out, settings["CRAWL_WORKER"])
-    print(f"corpus {written}/, in {time.monotonic() - started:.1f} s")
+    archived = f", archive {archive}/" if archive else ""
+    print(f"corpus {written}/{archived}, in {time.monotonic() - started:.1f} s")
     for message in report.stopped:
         print(f"crawler: error: the crawl stopped: {message}", file=sys.stderr)
     breaches = report.breaches()
@@ -145,20 +170,28 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     return ALARM_STATUS if breaches else 0
 
 
-def _distributed(arguments: argparse.Namespace) -> dict[str, str]:
-    """The settings of a distributed crawl (--redis), checked before anything starts."""
+def _archives(flag: bool | None, config: ScheduleConfig | None) -> bool:
+    """Whether the crawl archives its exchanges: --warc or --no-warc, else the config's ``warc``, else no."""
+    if flag is not None:
+        return flag
+    return bool(config is not None and config.warc)
+
+
+def _distributed(arguments: argparse.Namespace, worker_setting: str | None) -> dict[str, str]:
+    """The settings of a distributed crawl (--redis), checked before anything starts.
+
+    ``worker_setting`` is ``-s CRAWL_WORKER=...``, which names the worker as ``--worker`` does.
+    """
     if not arguments.redis:
         if arguments.worker:
             raise CrawlerError("--worker names a worker of a distributed crawl: give --redis too")
         return {}
-    from crawler.distributed import check_redis, worker_name
+    from crawler.distributed import check_redis, check_worker_name, worker_name
 
     if arguments.state:
         raise CrawlerError("--state: with --redis the crawl state is kept in Redis, shared by the workers")
+    worker = check_worker_name(worker_setting or arguments.worker or worker_name())
     check_redis(arguments.redis)
-    worker = arguments.worker or worker_name()
-    if not worker.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise CrawlerError(f"--worker {worker}: use letters, digits, '-', '_' and '.' only")
     return {"REDIS_URL": arguments.redis, "CRAWL_WORKER": worker, "CRAWL_STATE": ""}
 
 

@@ -35,6 +35,12 @@ def add_commands(commands: Any) -> None:
     )
     fetch.add_argument("--timeout", type=float, help="seconds to wait for the server (default: 30)")
     fetch.add_argument(
+        "--warc",
+        type=Path,
+        metavar="FILE",
+        help="archive the exchanges in this WARC file (.warc.gz, appended)",
+    )
+    fetch.add_argument(
         "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
     fetch.set_defaults(run=_run_fetch, text=False)
@@ -59,6 +65,12 @@ def _run_fetch(arguments: argparse.Namespace) -> int:
     overrides = dict(setting(item) for item in arguments.settings)
     if arguments.timeout is not None:
         overrides["DOWNLOAD_TIMEOUT"] = arguments.timeout
+    if arguments.warc is not None:
+        if not arguments.warc.name.endswith(".warc.gz"):
+            raise CrawlerError(
+                f"--warc {arguments.warc}: name the file *.warc.gz (one gzip member per record)"
+            )
+        overrides["WARC_FILE"] = str(arguments.warc)
     fetched = fetch(arguments.url, overrides)
     if fetched.error is not None:
         raise fetched.error

@@ -23,7 +23,15 @@ from scrapy import signals
 
 from crawler.record import COVERED_FIELDS, has_field
 
-__all__ = ["REQUIRED_FIELDS", "Alarm", "Breach", "FieldCoverage", "SiteCoverage"]
+__all__ = [
+    "FALLBACK_STAT",
+    "REQUIRED_FIELDS",
+    "Alarm",
+    "Breach",
+    "FallbackBreach",
+    "FieldCoverage",
+    "SiteCoverage",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +45,10 @@ _UNPARSED = (
     "crawler/failed/invalid-record",
 )
 _PRESENT = "coverage/present/"
+#: Records no template of their site read (the fallback parsers did: crawler/sites/parse.py).
+FALLBACK_STAT = "coverage/fallback"
+#: A site whose pages mostly fall back is broken, whatever its fields say.
+_MOSTLY = 0.5
 
 
 @dataclass(frozen=True)
@@ -85,19 +97,36 @@ class Breach:
 
 
 @dataclass(frozen=True)
+class FallbackBreach:
+    """Most of a site's article pages were read by a fallback: no template of its recognised them."""
+
+    site_id: str
+    fallbacks: int
+    pages: int
+
+    def message(self) -> str:
+        return (
+            f"{self.site_id}: {self.fallbacks} of {self.pages} article pages read by a fallback, "
+            "no template of the site recognised them: has the site changed its pages?"
+        )
+
+
+@dataclass(frozen=True)
 class SiteCoverage:
     """How many of a site's article pages gave each field, from its crawl's stats."""
 
     site_id: str
     pages: int
     present: Mapping[str, int]
+    #: Records a fallback made (no template of the site read the page).
+    fallbacks: int = 0
 
     @classmethod
     def from_stats(cls, site_id: str, stats: Mapping[str, Any]) -> SiteCoverage:
         records = int(stats.get("item_scraped_count", 0))
         unparsed = sum(int(stats.get(key, 0)) for key in _UNPARSED)
         present = {name: int(stats.get(_PRESENT + name, 0)) for name in COVERED_FIELDS}
-        return cls(site_id, records + unparsed, present)
+        return cls(site_id, records + unparsed, present, int(stats.get(FALLBACK_STAT, 0)))
 
     def share(self, name: str) -> float:
         """The share of article pages whose record has the field (0 when there were none)."""
@@ -108,15 +137,19 @@ class SiteCoverage:
         shares = "  ".join(f"{name} {self.share(name):.0%}" for name in COVERED_FIELDS)
         return f"{self.site_id} field coverage ({self.pages} article pages): {shares}"
 
-    def breaches(self, alarm: Alarm) -> list[Breach]:
-        """The watched fields below the threshold; none when too few pages were crawled to judge."""
+    def breaches(self, alarm: Alarm) -> list[Breach | FallbackBreach]:
+        """The watched fields below the threshold, and most pages read by a fallback; none when
+        too few pages were crawled to judge."""
         if self.pages < max(alarm.min_pages, 1):
             return []
-        return [
+        found: list[Breach | FallbackBreach] = [
             Breach(self.site_id, name, self.share(name), self.pages, alarm.threshold)
             for name in alarm.fields
             if self.share(name) < alarm.threshold
         ]
+        if self.fallbacks > self.pages * _MOSTLY:
+            found.append(FallbackBreach(self.site_id, self.fallbacks, self.pages))
+        return found
 
 
 class FieldCoverage:
@@ -141,6 +174,8 @@ class FieldCoverage:
         for name in COVERED_FIELDS:
             if has_field(item, name):
                 self.crawler.stats.inc_value(_PRESENT + name)
+        if item["metadata"].get("fallback"):
+            self.crawler.stats.inc_value(FALLBACK_STAT)
 
     def spider_closed(self, spider: Any) -> None:
         coverage = SiteCoverage.from_stats(spider.name, self.crawler.stats.get_stats())

@@ -8,6 +8,7 @@ an article. A site with no module is read by the generic parser, as ``crawler pa
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -30,12 +31,26 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
-from crawler.errors import CrawlerError
+from crawler.crawl.archiving import page_source
+from crawler.crawl.outcomes import download_outcome, log_words
+from crawler.crawl.parse_workers import parse_budget
+from crawler.errors import CrawlerError, UnknownSiteError
 from crawler.extract.page import Page
+from crawler.extract.urls import domain_of, registered_domain
 from crawler.record import Record
+from crawler.sites import site_for_url
 from crawler.sites.parse import parse
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+_ERROR_STATUSES = list(range(400, 600))
+
+
+def site_domains(url: str) -> list[str]:
+    """The domains a fetch of ``url`` stays on: its registered domain, and its site module's domains."""
+    domains = [registered_domain(domain_of(url))]
+    with suppress(UnknownSiteError):
+        domains.extend(site_for_url(url).domains)
+    return domains
 
 
 class FetchError(CrawlerError):
@@ -65,17 +80,33 @@ class FetchSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.url = url
         self.fetched = fetched
+        # The fetch policy (crawler/crawl/policy.py) follows redirects within these only.
+        self.allowed_domains = site_domains(url)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        # Error statuses reach parse_response, to be named; redirects are followed, as in a crawl.
         yield scrapy.Request(
             self.url,
             callback=self.parse_response,
             errback=self.failed,
             dont_filter=True,
-            meta={"handle_httpstatus_all": True},
+            meta={"handle_httpstatus_list": _ERROR_STATUSES},
         )
 
-    def parse_response(self, response: Response) -> None:
+    async def parse_response(self, response: Response) -> None:
+        """Parse the page; its record names where it is archived (``--warc FILE``), once it is on disk."""
+        self._read_page(response)
+        if self.fetched.record is None:
+            return
+        try:
+            source = await page_source(response)
+        except CrawlerError as error:
+            self.fetched.record, self.fetched.error = None, error
+            return
+        if source is not None:
+            self.fetched.record["metadata"]["source"] = source
+
+    def _read_page(self, response: Response) -> None:
         if response.status >= 400:
             self.fetched.error = FetchError(self.url, f"HTTP {response.status} from the server")
             return
@@ -93,7 +124,7 @@ class FetchSpider(scrapy.Spider):
         )
         self.fetched.page = page
         try:
-            self.fetched.record = parse(page)
+            self.fetched.record = parse(page, parse_budget(self.settings))
         except CrawlerError as error:
             self.fetched.error = error
 
@@ -111,11 +142,16 @@ def _reason(failure: Failure) -> str:
         return "timed out waiting for the server"
     if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
         return "disallowed by the site's robots.txt"
-    return f"fetch failed: {type(error).__name__}: {error}"
+    outcome = download_outcome(failure)
+    return f"{log_words(outcome)}: {error}" if outcome else f"fetch failed: {error}"
 
 
 def fetch(url: str, overrides: dict[str, Any] | None = None) -> Fetched:
-    """Fetch and parse one article URL; the outcome's ``error`` is set when it failed."""
+    """Fetch and parse one article URL; the outcome's ``error`` is set when it failed.
+
+    With the ``WARC_FILE`` setting the exchanges (robots.txt, redirects, the page) are appended
+    to that WARC file, and the record's ``metadata.source`` points at the page's.
+    """
     settings = Settings()
     settings.setmodule("crawler.crawl.settings", priority="project")
     # One request: no need to pace it; pipelines are for crawls that store. The outcome is

@@ -30,9 +30,7 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from crawler.crawl.redirects import RedirectLoopError
-
-__all__ = ["STATS_PREFIX", "download_outcome", "log_words"]
+__all__ = ["STATS_PREFIX", "RefusedRequest", "download_outcome", "log_words"]
 
 #: Stats keys of page outcomes start with it: ``crawler/skipped/not-html``, ``crawler/failed/timeout``.
 STATS_PREFIX = "crawler/"
@@ -48,6 +46,14 @@ _CONNECTION = (
 )
 
 
+class RefusedRequest(IgnoreRequest):
+    """A request one of the crawl's middlewares refused; ``outcome`` is how the crawl counts it."""
+
+    def __init__(self, outcome: str, message: str) -> None:
+        self.outcome = outcome
+        super().__init__(message)
+
+
 def download_outcome(failure: Failure) -> str | None:
     """The outcome of a request that failed before its page reached the spider.
 
@@ -61,15 +67,15 @@ def download_outcome(failure: Failure) -> str | None:
         return "failed/timeout"
     if isinstance(error, (DNSLookupError, CannotResolveHostError)):
         return "failed/dns"
-    if isinstance(error, RedirectLoopError):
-        return "failed/redirect-loop"
+    if isinstance(error, RefusedRequest):
+        return error.outcome
     if isinstance(error, (DownloadCancelledError, CancelledError)):
         return "failed/too-large"  # the download handler cancels a body over DOWNLOAD_MAXSIZE
     if isinstance(error, _CONNECTION):
         return "failed/connection"
     if isinstance(error, IgnoreRequest):
         return _ignored(str(error))
-    return f"failed/{type(error).__name__}"
+    return "failed/download-error"  # our word, never an exception's name; the log line has the error
 
 
 def log_words(outcome: str) -> str:

@@ -17,24 +17,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import pickle
 import socket
 import struct
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from crawler.crawl.processes import start_process
 from crawler.extract.page import Page
 from crawler.record import Record
-from crawler.sites.parse import parse
+from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget, parse
+
+if TYPE_CHECKING:  # the parser processes unpickle FetchedPage from here: they never load Scrapy
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct("!Q")
-_SOCKET_BUFFER = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -46,25 +49,76 @@ class FetchedPage:
     content_type: str | None
     fetched_at: datetime
     status: int
+    budget: ParseBudget = DEFAULT_BUDGET
 
     def parse(self) -> Record:
-        """The page's validated record (raises the typed errors of crawler.parsing.parse)."""
-        return parse(Page.from_bytes(self.body, self.url, self.content_type, self.fetched_at, self.status))
+        """The page's validated record (raises the typed errors of crawler.sites.parse.parse)."""
+        page = Page.from_bytes(self.body, self.url, self.content_type, self.fetched_at, self.status)
+        return parse(page, self.budget)
+
+
+def parse_budget(settings: BaseSettings) -> ParseBudget:
+    """Each page's parse budget, from ``PARSE_TIME_LIMIT`` and ``PARSE_MAX_TAGS``."""
+    return ParseBudget(settings.getfloat("PARSE_TIME_LIMIT"), settings.getint("PARSE_MAX_TAGS"))
 
 
 class ParserCrashedError(RuntimeError):
     """A worker process died while parsing (a crash in native code, or it was killed)."""
 
 
-def parse_processes(setting: str | int) -> int:
-    """The worker count a ``PARSE_PROCESSES`` value asks for; "auto" is 1 with a second CPU, else 0.
+@dataclass(frozen=True)
+class WorkerPlan:
+    """How many parser processes a crawl starts with, how many it may grow to, and why."""
 
-    One worker lets a CPU-bound crawl use two cores (bench/crawl.py measures what that gives);
-    a crawl that waits on the network leaves it idle. Bad values raise ValueError naming the
-    setting.
+    first: int
+    most: int
+    reason: str
+
+    def __str__(self) -> str:
+        if not self.most:
+            return f"parsing pages in the crawl process ({self.reason})"
+        if self.first == self.most:
+            return f"parsing pages in {self.most} worker processes ({self.reason})"
+        return f"parsing pages in {self.first} to {self.most} worker processes ({self.reason})"
+
+
+#: "auto" adds a worker when the workers were busy this share of the last GROW_WINDOW seconds:
+#: parsing, not the network, is then what holds the crawl back.
+BUSY_TO_GROW = 0.9
+GROW_WINDOW = 2.0
+_clock = time.monotonic  # a module attribute, so tests can give the busy windows their own clock
+
+
+def worker_plan(setting: str | int) -> WorkerPlan:
+    """The parser processes a ``PARSE_PROCESSES`` value asks for.
+
+    A number is that many workers from the start. "auto" parses in the crawl process on a
+    machine with one CPU; with more, it starts one worker and adds one (up to one per CPU)
+    each time the workers were busy nearly all of the last seconds: a crawl held back by
+    parsing then uses every core, one that waits on the network keeps a single idle worker
+    (each costs about 70 MB). Bad values raise ValueError naming the setting.
     """
     if isinstance(setting, str) and setting.strip().lower() == "auto":
-        return 1 if _usable_cpus() > 1 else 0
+        cpus = _usable_cpus()
+        if cpus < 2:
+            return WorkerPlan(0, 0, "PARSE_PROCESSES=auto: 1 usable CPU")
+        return WorkerPlan(
+            1,
+            cpus,
+            f"PARSE_PROCESSES=auto: {cpus} usable CPUs; one more worker whenever the workers "
+            f"are busy {BUSY_TO_GROW:.0%} of {GROW_WINDOW:g} s",
+        )
+    processes = parse_processes(setting)
+    return WorkerPlan(processes, processes, f"PARSE_PROCESSES={processes}")
+
+
+def parse_processes(setting: str | int) -> int:
+    """The most worker processes a ``PARSE_PROCESSES`` value allows ("auto": one per usable CPU, or 0 on one).
+
+    Bad values raise ValueError naming the setting.
+    """
+    if isinstance(setting, str) and setting.strip().lower() == "auto":
+        return worker_plan(setting).most
     try:
         processes = int(setting)
     except (TypeError, ValueError):
@@ -84,25 +138,37 @@ def _usable_cpus() -> int:
 
 
 class PageParser:
-    """Parses fetched pages in ``processes`` worker processes, or in this process when 0.
+    """Parses fetched pages in worker processes, or in this process when there are none.
 
-    ``processes`` is a ``PARSE_PROCESSES`` value: a count, or "auto" (see parse_processes).
-    Workers start on the first page, inside the running event loop, and are replaced when
-    one dies (its pages fail with ParserCrashedError).
+    ``processes`` is a ``PARSE_PROCESSES`` value: a count, or "auto" (see worker_plan).
+    Workers start on the first page, inside the running event loop; "auto" adds more while
+    they are saturated, and a worker that dies is replaced (its pages fail with
+    ParserCrashedError).
     """
 
     def __init__(self, processes: int | str) -> None:
-        self.processes = parse_processes(processes)
+        self.plan = worker_plan(processes)
         self._workers: list[_Worker] = []
         self._starting = asyncio.Lock()
+        self._window = (0.0, 0.0)  # (when the busy window began, the workers' busy seconds then)
+
+    @property
+    def workers(self) -> int:
+        """How many worker processes are running."""
+        return len(self._workers)
 
     async def parse(self, page: FetchedPage) -> Record:
         """The page's record, parsed by the least busy worker when there are workers."""
-        if not self.processes:
+        if not self.plan.most:
             return page.parse()
         async with self._starting:  # the first pages all wait for the same workers
             if not self._workers:
-                self._workers = [await _Worker.start() for _ in range(self.processes)]
+                self._workers = [await _Worker.start() for _ in range(self.plan.first)]
+                self._begin_window()
+            elif self._saturated():
+                self._workers.append(await _Worker.start())
+                logger.info("parsing pages in %d worker processes: the workers were saturated", self.workers)
+                self._begin_window()
         worker = min(self._workers, key=lambda candidate: len(candidate.waiting))
         if worker.dead:
             self._workers.remove(worker)
@@ -116,6 +182,23 @@ class PageParser:
             worker.stop()
         self._workers = []
 
+    def _saturated(self) -> bool:
+        """Whether the window has run its length with every worker busy (it then starts anew)."""
+        began, busy_then = self._window
+        now = _clock()
+        if len(self._workers) >= self.plan.most or now - began < GROW_WINDOW:
+            return False
+        share = (self._busy_seconds(now) - busy_then) / (len(self._workers) * (now - began))
+        self._begin_window()
+        return share >= BUSY_TO_GROW
+
+    def _begin_window(self) -> None:
+        now = _clock()
+        self._window = (now, self._busy_seconds(now))
+
+    def _busy_seconds(self, now: float) -> float:
+        return sum(worker.busy_seconds(now) for worker in self._workers)
+
 
 @dataclass
 class _Worker:
@@ -126,24 +209,16 @@ class _Worker:
     writer: asyncio.StreamWriter
     waiting: deque[tuple[str, asyncio.Future[Record]]] = field(default_factory=deque)
     dead: bool = False
+    busy: float = 0.0  # seconds with pages in hand, up to when it last had none
+    busy_since: float = 0.0  # when it last got a page with none in hand
+
+    def busy_seconds(self, now: float) -> float:
+        """Seconds this worker had pages in hand (being parsed, or waiting in its socket)."""
+        return self.busy + (now - self.busy_since if self.waiting else 0.0)
 
     @classmethod
     async def start(cls) -> _Worker:
-        ours, theirs = socket.socketpair()
-        for end in (ours, theirs):
-            # Room for several pages in the kernel: the worker then finds its next page there even
-            # while the crawl's event loop is busy (with the default ~200 KB, one page filled it
-            # and the worker waited for the loop about a third of the time).
-            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SOCKET_BUFFER)
-        # A fork server that has imported the parsers once starts each worker warm, and no
-        # worker inherits the crawl process's reactor, sockets or threads.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.sites.parse"])
-        process = context.Process(target=_serve, args=(theirs,), name="crawler-parser", daemon=True)
-        process.start()
-        theirs.close()
-        reader, writer = await asyncio.open_connection(sock=ours)
-        worker = cls(process, reader, writer)
+        worker = cls(*await start_process(_serve, (), "crawler-parser", "crawler.sites.parse"))
         asyncio.get_running_loop().create_task(worker._read_results())
         return worker
 
@@ -151,6 +226,8 @@ class _Worker:
         if self.dead:
             raise ParserCrashedError(f"{page.url}: the parser process had died")
         result: asyncio.Future[Record] = asyncio.get_running_loop().create_future()
+        if not self.waiting:
+            self.busy_since = _clock()
         self.waiting.append((page.url, result))
         message = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
         try:
@@ -174,6 +251,8 @@ class _Worker:
                 (length,) = _LENGTH.unpack(await self.reader.readexactly(_LENGTH.size))
                 ok, value = pickle.loads(await self.reader.readexactly(length))
                 _, result = self.waiting.popleft()
+                if not self.waiting:
+                    self.busy += _clock() - self.busy_since
                 if result.done():
                     continue
                 if ok:

@@ -29,11 +29,26 @@ from crawler.errors import CorpusError, CrawlerError, InvalidRecordError
 from crawler.record.validation import validate_record
 from crawler.state import CrawlState, SqliteCrawlState
 from crawler.store.corpus import Corpus, SharedIndex
+from crawler.store.lock import acquire, lock_corpus, release
 
 logger = logging.getLogger(__name__)
 
-#: The stat holding why the crawl stopped before its end (a corpus or state it could not write).
+#: The stat holding why the crawl stopped before its end (a corpus, state or archive it could not write).
 STOPPED_STAT = "crawler/stopped"
+
+
+def stop_crawl(crawler: Any, error: CrawlerError) -> None:
+    """Stop the crawl because a write failed: every later one would fail the same way.
+
+    The first error is kept in the ``crawler/stopped`` stat, which ``crawler crawl`` prints.
+    """
+    logger.error("stopping the crawl: %s", error)
+    if crawler is None:
+        return
+    if not crawler.stats.get_value(STOPPED_STAT):
+        crawler.stats.set_value(STOPPED_STAT, str(error))
+    if crawler.engine is not None and crawler.engine.spider is not None:
+        deferred_from_coro(crawler.engine.close_spider_async(reason="write-failed"))
 
 
 class ValidationPipeline:
@@ -82,16 +97,20 @@ class CorpusPipeline:
         self.stats: Any = None
         self.crawler: Any = None
         self.stopped: CrawlerError | None = None
+        #: The corpus folder's and the crawl state's locks, held until the crawl closes.
+        self.locks: list[Path] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CorpusPipeline:
         batch = crawler.settings.getint("CRAWL_STATE_BATCH", 100)
+        locks = _take_locks(crawler.settings)
         pipeline = cls(
             crawler.settings.get("CORPUS_DIR", ""),
             crawler.settings.getbool("CORPUS_GZIP"),
             shared=shared_articles(crawler),
         )
         pipeline.crawler = crawler
+        pipeline.locks = locks
         pipeline.state = crawl_state(crawler, batch, before_commit=pipeline._sync)
         pipeline.stats = crawler.stats
         if pipeline.state is not None:
@@ -130,19 +149,33 @@ class CorpusPipeline:
                     closing.close()
             except CrawlerError as error:
                 self._stop(error)
+        for lock in self.locks:
+            release(lock)
 
     def _stop(self, error: CrawlerError) -> None:
         """Stop the crawl at the first write that failed: every later one would fail the same way."""
         if self.stopped is not None:
             return
         self.stopped = error
-        logger.error("stopping the crawl: %s", error)
-        if self.crawler is None:
-            return
-        self.crawler.stats.set_value(STOPPED_STAT, str(error))
-        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="write-failed"))
+        stop_crawl(self.crawler, error)
 
     def _sync(self) -> None:
         if self.corpus is not None:
             self.corpus.sync()
+
+
+def _take_locks(settings: Any) -> list[Path]:
+    """Lock the corpus folder and the crawl state file for the crawl: one writer at a time."""
+    locks = []
+    corpus = settings.get("CORPUS_DIR")
+    if corpus:
+        locks.append(lock_corpus(Path(corpus)))
+    state = settings.get("CRAWL_STATE")
+    if state and not settings.get("REDIS_URL"):
+        try:
+            locks.append(acquire(Path(f"{state}.lock"), state, "another crawl is using this crawl state"))
+        except CrawlerError:
+            for lock in locks:
+                release(lock)
+            raise
+    return locks

@@ -8,6 +8,8 @@ blocking other requests (the wait is an asyncio sleep on the crawl's reactor).
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -16,7 +18,10 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
 
+logger = logging.getLogger(__name__)
+
 _SERVER_SAYS_WAIT = frozenset({429, 503})
+_SECONDS = re.compile(r"[0-9]{1,9}")
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -41,19 +46,32 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def delay(self, response: Response, attempts: int) -> float:
         """Seconds to wait before the next attempt, never more than ``RETRY_BACKOFF_MAX``."""
         stated = retry_after_seconds(response) if response.status in _SERVER_SAYS_WAIT else None
+        header = response.headers.get(b"Retry-After")
+        if stated is None and header and response.status in _SERVER_SAYS_WAIT:
+            logger.info(
+                "bad-retry-after: %s: Retry-After %r is neither seconds nor a dated moment; backing off",
+                response.url,
+                header.decode("latin-1"),
+            )
         wait = stated if stated is not None else self.backoff_base * 2**attempts
         return min(max(wait, 0.0), self.backoff_max)
 
 
 def retry_after_seconds(response: Response) -> float | None:
-    """The ``Retry-After`` header as seconds: a number of seconds or an HTTP date."""
+    """The ``Retry-After`` header as seconds: a number of seconds or an HTTP date.
+
+    None when there is none, or it is neither (``²``, which ``str.isdigit`` takes for a digit;
+    a date without a zone, which cannot be compared with now): the backoff then decides.
+    """
     value = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
     if not value:
         return None
-    if value.isdigit():
+    if _SECONDS.fullmatch(value):
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
         return None
     return (when - datetime.now(timezone.utc)).total_seconds()

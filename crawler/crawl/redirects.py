@@ -1,4 +1,4 @@
-"""Redirects: loops stopped at the first repeat and reported as such; meta refresh read in the head.
+"""Redirects: loops and unreadable targets stopped and reported as such; meta refresh read in the head.
 
 Scrapy follows up to ``REDIRECT_MAX_TIMES`` redirects, but a loop back to a URL already
 requested is dropped silently by its duplicate filter; a server that redirects in a circle
@@ -14,19 +14,30 @@ only when the page's head says "refresh" at all, and follows the same refreshes
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
-__all__ = ["HeadMetaRefreshMiddleware", "RedirectLoopError", "RedirectLoopMiddleware"]
+from crawler.crawl.outcomes import RefusedRequest
+
+__all__ = ["BadRedirectError", "HeadMetaRefreshMiddleware", "RedirectLoopError", "RedirectLoopMiddleware"]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-class RedirectLoopError(IgnoreRequest):
+class RedirectLoopError(RefusedRequest):
     """A redirect back to a URL of its own chain; the message shows the chain."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("failed/redirect-loop", message)
+
+
+class BadRedirectError(RefusedRequest):
+    """A redirect whose ``Location`` is no URL (``http://[abc/x``); Scrapy's own middleware would raise."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("failed/bad-redirect", message)
 
 
 class RedirectLoopMiddleware:
@@ -36,7 +47,12 @@ class RedirectLoopMiddleware:
         location = response.headers.get(b"Location")
         if response.status not in _REDIRECTS or not location:
             return response
-        target = urljoin(request.url, location.decode("latin-1").strip())
+        stated = location.decode("latin-1").strip()
+        try:
+            target = urljoin(request.url, stated)
+            urlsplit(target).port  # noqa: B018  # raises for a port that is no number
+        except ValueError:
+            raise BadRedirectError(f"redirected to {stated!r}, which is not a URL") from None
         chain: list[str] = [*request.meta.get("redirect_urls", []), request.url]
         if target in chain:
             raise RedirectLoopError(f"redirect loop: {' -> '.join([*chain, target])}")

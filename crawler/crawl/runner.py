@@ -14,7 +14,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from crawler.crawl.coverage import Alarm, Breach, SiteCoverage
+from crawler.crawl.coverage import Alarm, Breach, FallbackBreach, SiteCoverage
 from crawler.crawl.pipelines import STOPPED_STAT
 from crawler.crawl.spiders.generic_spider import GenericSpider, feed_site
 from crawler.crawl.spiders.site_spiders import spider_for
@@ -81,6 +81,9 @@ class SiteReport:
             f"{self.outside} outside the date window, "
             f"{self.dropped} invalid, {self.misses} replay misses, {self.errors} errors"
         )
+        fallbacks = self.coverage.fallbacks if self.coverage is not None else 0
+        if fallbacks:
+            line += f"; {fallbacks} read by a fallback (no template recognised them)"
         if self.unchanged or self.not_modified:
             line += f"; {self.unchanged} unchanged (not fetched), {self.not_modified} not modified (304)"
         for kind in ("skipped", "failed"):
@@ -113,7 +116,7 @@ class CrawlReport:
         lines.extend(r.coverage.line() for r in self.sites if r.coverage is not None and r.coverage.pages)
         return "\n".join(lines)
 
-    def breaches(self) -> list[Breach]:
+    def breaches(self) -> list[Breach | FallbackBreach]:
         """The watched fields whose coverage fell below the alarm's threshold, site by site."""
         return [b for r in self.sites if r.coverage is not None for b in r.coverage.breaches(self.alarm)]
 
@@ -125,8 +128,9 @@ def crawl(
     overrides: dict[str, Any] | None = None,
     spider_arguments: dict[str, Any] | None = None,
     feed_urls: Sequence[str] = (),
+    replay_warc: Path | None = None,
 ) -> CrawlReport:
-    """Crawl the sites (live, or from fixtures with ``replay_dir``) into the corpus folder.
+    """Crawl the sites (live, from fixtures with ``replay_dir``, from an archive with ``replay_warc``).
 
     ``feed_urls`` are feeds or sitemaps of sites with no module, each crawled by the generic
     spider; their report is named after the feed's domain.
@@ -135,10 +139,15 @@ def crawl(
     settings = Settings()
     settings.setmodule("crawler.crawl.settings", priority="project")
     settings.set("CORPUS_DIR", str(corpus_dir) if corpus_dir else "", priority="cmdline")
-    if replay_dir is not None:
+    if replay_dir is not None or replay_warc is not None:
         # Offline: no network, so no reason to wait between requests.
         settings.setdict(
-            {"REPLAY_DIR": str(replay_dir), "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False},
+            {
+                "REPLAY_DIR": str(replay_dir or ""),
+                "REPLAY_WARC": str(replay_warc or ""),
+                "DOWNLOAD_DELAY": 0,
+                "AUTOTHROTTLE_ENABLED": False,
+            },
             priority="cmdline",
         )
     settings.setdict(overrides or {}, priority="cmdline")

@@ -30,10 +30,16 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 
 #: Worker processes that parse article pages beside the crawl (crawler/crawl/parse_workers.py);
-#: 0 parses in the crawl process; "auto" is one worker when the machine has a second CPU. A
-#: CPU-bound crawl (a backfill from a fast server, a replay) then uses two cores, for the
-#: memory of one more process.
+#: 0 parses in the crawl process. "auto" starts one worker when the machine has a second CPU and
+#: adds one, up to one per CPU, while the workers are busy nearly all the time (a CPU-bound
+#: crawl: a backfill from a fast server, a replay); each costs about 70 MB. The crawl's first
+#: log line says what it decided. See docs/performance.md.
 PARSE_PROCESSES = "auto"
+#: Each page's parse budget (crawler/sites/parse.py): seconds (0: none), and tags in its source.
+#: A page over it is counted as ``failed: too-complex``; the largest real pages take about a
+#: second and a tenth of the tags.
+PARSE_TIME_LIMIT = 10.0
+PARSE_MAX_TAGS = 1_000_000
 #: Records per response handled at once. A page yields one record, and Scrapy starts this many
 #: asyncio tasks for every response it scrapes (its default is 100).
 CONCURRENT_ITEMS = 1
@@ -63,6 +69,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    # First: only http(s) on the source's own domains, never a private address (crawler/crawl/policy.py).
+    "crawler.crawl.policy.FetchPolicyMiddleware": 40,
     # Scrapy's retry, but waiting: exponential backoff, and Retry-After on 429/503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.politeness.BackoffRetryMiddleware": 550,
@@ -73,11 +81,34 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.redirects.HeadMetaRefreshMiddleware": 580,
     # Skips stored articles and revisits changed ones conditionally, when INCREMENTAL is set.
     "crawler.crawl.incremental.IncrementalMiddleware": 575,
-    # Last before the download: answers from fixtures when REPLAY_DIR is set, else does nothing.
+    # Next to the download, above decompression (590) and redirects (600): archives each response
+    # as received, when WARC_DIR or WARC_FILE is set.
+    "crawler.crawl.archiving.ArchiveMiddleware": 950,
+    # Last before the download: answers from fixtures (REPLAY_DIR) or an archive (REPLAY_WARC).
     "crawler.crawl.replay.ReplayMiddleware": 990,
 }
+#: How many sitemap indexes deep a crawl follows (a source is 0): a chain of indexes, each listing
+#: the next, ends here. Deeper sitemaps are counted as ``skipped: sitemap-too-deep``.
+SITEMAP_INDEX_DEPTH = 3
+#: Sitemaps waiting to be walked at most; a fan-out of indexes beyond it is counted as
+#: ``skipped: too-many-sitemaps``, so the walk's memory stays bounded.
+SITEMAP_PENDING_MAX = 10_000
+#: Let the crawl fetch hosts at private, loopback, link-local or multicast addresses. Off: a
+#: hostile feed must not reach the machine's own services or the cloud's metadata address. The
+#: loopback tests and benchmarks turn it on.
+ALLOW_PRIVATE_ADDRESSES = False
 #: A fixtures folder to replay the crawl from instead of the network (see crawler/crawl/replay.py).
 REPLAY_DIR = ""
+#: A folder of WARC files (an archive, OUT/warc) to replay the crawl from instead of the network.
+REPLAY_WARC = ""
+
+#: The web archive (crawler/crawl/archiving.py): every HTTP exchange is written to WARC files in this
+#: folder, <site>/<YYYY-MM-DD>-<worker>-<n>.warc.gz (`crawler crawl --warc`: OUT/warc). Empty: none.
+WARC_DIR = ""
+#: One WARC file to append every exchange to instead (`crawler fetch URL --warc FILE`).
+WARC_FILE = ""
+#: A WARC file is closed, and the next one started, once it holds this many bytes (1 GB).
+WARC_MAX_SIZE = 1 << 30
 
 #: The crawl state, one SQLite file (crawler/state/): per article URL, its last fetch, ETag,
 #: Last-Modified, body hash and revision. Empty: no state is kept.

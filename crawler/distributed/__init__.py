@@ -33,6 +33,7 @@ and ``crawler.record``.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,12 +46,15 @@ from crawler.distributed.scheduler import RedisScheduler, SharedQueue
 from crawler.errors import CrawlerError
 from crawler.state import connect
 
+_WORKER_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
 __all__ = [
     "Coordinator",
     "Distributed",
     "RedisScheduler",
     "SharedQueue",
     "check_redis",
+    "check_worker_name",
     "redacted",
     "worker_folder",
     "worker_name",
@@ -63,8 +67,19 @@ def worker_name() -> str:
 
 
 def worker_folder(corpus_dir: Path, worker: str) -> Path:
-    """Where a worker writes its corpus files."""
-    return corpus_dir / "workers" / worker
+    """Where a worker writes its corpus files (a name that would lead elsewhere is refused)."""
+    return corpus_dir / "workers" / check_worker_name(worker)
+
+
+def check_worker_name(worker: str) -> str:
+    """The worker's name, if it is one: letters, digits, '-', '_' and '.', and not '.' or '..'.
+
+    It names the worker's folder under ``workers/``: ``../../x`` or an absolute path would
+    write outside the corpus folder, whether it came from ``--worker`` or ``-s CRAWL_WORKER``.
+    """
+    if not _WORKER_NAME.fullmatch(worker) or worker in {".", ".."}:
+        raise CrawlerError(f"worker name {worker!r}: use letters, digits, '-', '_' and '.' only")
+    return worker
 
 
 def check_redis(url: str) -> None:
@@ -91,6 +106,7 @@ class Distributed:
             return
         if not settings.get("CRAWL_WORKER"):
             settings.set("CRAWL_WORKER", worker_name(), priority="addon")
+        check_worker_name(settings.get("CRAWL_WORKER"))
         prefix = settings.get("REDIS_PREFIX")
         settings.setdict(
             {

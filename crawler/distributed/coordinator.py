@@ -21,6 +21,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.crawl.stores import REDIS_LOST
 from crawler.distributed.keys import Keys
 from crawler.distributed.scheduler import SharedQueue, wake_request
+from crawler.errors import CrawlerError
 from crawler.state import connect
 
 __all__ = ["Coordinator", "redacted"]
@@ -46,6 +47,18 @@ for _, worker in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   end
 end
 return {reclaimed, busy, redis.call('ZCARD', KEYS[1])}
+"""
+#: A worker takes its name, if no live worker has it, and puts back in the queue the requests its
+#: name still holds in flight: a worker restarted under its old name (after a crash, or Redis
+#: restarted from its append-only file) is a new process that holds none of them. Returns the
+#: number put back, or -1 when the name is taken.
+_CLAIM = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return -1 end
+redis.call('SADD', KEYS[2], ARGV[3])
+local items = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
+for i = 1, #items, 2 do redis.call('ZADD', KEYS[4], items[i + 1], items[i]) end
+redis.call('DEL', KEYS[3])
+return #items / 2
 """
 #: The last worker out, with nothing left to do, ends the run: the next crawl starts afresh.
 _END_RUN = """
@@ -81,35 +94,49 @@ class Coordinator:
         self.loop = create_looping_call(self.tick)
         self._survey = self.client.register_script(_SURVEY)
         self._end_run = self.client.register_script(_END_RUN)
+        self._claim = self.client.register_script(_CLAIM)
+        self.taken_back = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Coordinator:
         if not crawler.settings.get("REDIS_URL"):
             raise NotConfigured
         coordinator = cls(crawler)
+        coordinator.claim(crawler.spidercls.name)
         crawler.signals.connect(coordinator.opened, signal=signals.spider_opened)
         crawler.signals.connect(coordinator.idle, signal=signals.spider_idle)
         crawler.signals.connect(coordinator.closed, signal=signals.spider_closed)
         crawler.signals.connect(coordinator.lost, signal=REDIS_LOST)
         return coordinator
 
-    def opened(self, spider: Spider) -> None:
-        self.keys = Keys.of(self.crawler.settings, spider.name)
+    def claim(self, spider_name: str) -> None:
+        """Take this worker's name before the crawl starts, and take back what it held in flight.
+
+        Raises CrawlerError when a live worker has the name (the crawl then does not start,
+        and exits 1), or Redis does not answer.
+        """
+        self.keys = Keys.of(self.crawler.settings, spider_name)
+        keys = [self.keys.alive, self.keys.workers, self.keys.inflight, self.keys.queue]
         try:
-            if not self.client.set(self.keys.alive, time.time(), px=self.ttl_ms, nx=True):
-                logger.error(
-                    "worker %s is already running for %s (its key %s is alive in Redis): "
-                    "give this one another name (--worker)",
-                    self.keys.worker,
-                    spider.name,
-                    self.keys.alive,
-                )
-                self._stop("worker_name_taken")
-                return
-            self.client.sadd(self.keys.workers, self.keys.worker)
+            taken_back = int(self._claim(keys=keys, args=[time.time(), self.ttl_ms, self.keys.worker]))
         except redis.RedisError as error:
-            self.lost(error)
-            return
+            raise CrawlerError(
+                f"Redis at {redacted(self.url)}: cannot start worker {self.keys.worker}: {error}"
+            ) from None
+        if taken_back < 0:
+            raise CrawlerError(
+                f"worker {self.keys.worker} is already running for {spider_name} (its key {self.keys.alive} "
+                f"is alive in Redis): give this one another name (--worker), or wait "
+                f"{self.ttl_ms / 1000:g} s (REDIS_WORKER_TTL) if that worker has died"
+            )
+        self.taken_back = taken_back
+
+    def opened(self, spider: Spider) -> None:
+        if self.taken_back:
+            logger.warning(
+                "put back in the queue %d requests this worker's name held in flight", self.taken_back
+            )
+            self._count("redis/reclaimed", self.taken_back)
         self.loop.start(self.crawler.settings.getfloat("REDIS_HEARTBEAT"), now=False)
 
     def tick(self) -> None:

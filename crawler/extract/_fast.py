@@ -82,7 +82,9 @@ def parse_utf8(body: bytes, url: str) -> Any | None:
     careful path should parse the page (bytes that give no tree).
 
     Parsel parses text: it strips it and encodes it to UTF-8 again for libxml2, which then reads
-    the page a second time. Bytes that are not UTF-8 after all show in libxml2's error log.
+    the page a second time. Bytes that are not UTF-8 after all show in libxml2's error log. The
+    trees differ only in white space at the page's ends, which parsel strips and libxml2 keeps
+    as text of the root.
     """
     if b"\x00" in body:
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler._version import __version__
-from crawler.errors import NotAnArticleError
+from crawler.errors import IncompleteRecordError, NotAnArticleError
 from crawler.extract.dates import format_iso
 from crawler.extract.parser import ArticleParser
 from crawler.extract.urls import is_web_url, url_id
@@ -26,10 +26,10 @@ def build_record(parser: ArticleParser) -> Record:
         raise NotAnArticleError(page.url, reason)
     headline = parser.headline()
     if not headline:
-        raise NotAnArticleError(page.url, "no headline found")
+        raise IncompleteRecordError(page.url, "no headline found")
     blocks = parser.body()
     if not blocks:
-        raise NotAnArticleError(page.url, "no article body found")
+        raise IncompleteRecordError(page.url, "no article body found")
     body_text = article_body(blocks)
     canonical = parser.canonical_url()
     return {

@@ -16,16 +16,13 @@ import copy
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
 
 import lxml.html
 from lxml import etree
 
 from crawler.extract._query import css_to_xpath
-from crawler.extract.page import collapse_whitespace
+from crawler.extract.page import Element, collapse_whitespace
 from crawler.record import Block
-
-Element = Any  # lxml.html.HtmlElement; lxml ships no type stubs
 
 # Labels and prompts that never belong to an article, on any site.
 COMMON_BOILERPLATE = (

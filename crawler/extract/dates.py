@@ -26,6 +26,9 @@ _TZINFOS = {name: int(hours * 3600) for name, hours in _ZONES.items()}
 _MONTH_ABBREVIATION_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.")
 
 
+_NEGATIVE_YEAR = re.compile(r"[-\u2212]\d")
+
+
 def format_iso(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SS+HH:MM``: seconds precision, the offset always spelled out."""
     return moment.replace(microsecond=0).isoformat()
@@ -36,6 +39,8 @@ def parse_date(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    if _NEGATIVE_YEAR.match(text):
+        return None  # before year 1: no datetime holds it, and no reading may drop its sign
     moment = _from_iso(text) or _from_dateutil(text)
     if moment is None or moment.tzinfo is None:
         return None

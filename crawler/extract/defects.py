@@ -58,7 +58,9 @@ def _binary_kind(head: str) -> str | None:
     for signature, kind in _SIGNATURES.items():
         if head.lstrip().startswith(signature):
             return kind
-    if "\x00" in head or len(_CONTROLS.findall(head)) > len(head) // 10:
+    # Judged by the share of control bytes, as browsers sniff: a stray NUL or two in a page's
+    # text does not make it binary.
+    if len(_CONTROLS.findall(head)) > len(head) // 10:
         return "binary data"
     return None
 

@@ -17,12 +17,19 @@ from typing import ClassVar
 from crawler.extract.bylines import author, authors_from_json_ld, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.generic_body import generic_blocks
-from crawler.extract.page import Page, collapse_whitespace
-from crawler.extract.parser import ArticleParser, as_bool
+from crawler.extract.page import Page, collapse_whitespace, text_of
+from crawler.extract.parser import ArticleParser, as_bool, trusted_canonical
 from crawler.extract.urls import domain_of
 from crawler.record import Author, Block
 
-__all__ = ["GENERIC_PARSER_ID", "GenericParser", "UnknownSite", "generic_site"]
+__all__ = [
+    "GENERIC_PARSER_ID",
+    "GenericBody",
+    "GenericParser",
+    "UnknownSite",
+    "generic_site",
+    "says_it_is_an_article",
+]
 
 #: What ``metadata.parser`` says for records of the generic path.
 GENERIC_PARSER_ID = "generic"
@@ -74,11 +81,32 @@ class UnknownSite:
     #: An unknown site has no default language: only what the page states.
     language: str = ""
     paywall: bool = False
+    #: Its own domains are what a page's URL says: none declared.
+    domains: tuple[str, ...] = ()
+
+
+def says_it_is_an_article(page: Page) -> bool:
+    """Whether the page's metadata calls it an article: Article JSON-LD or microdata, og:type
+    "article", or a stated publication date. Section fronts, index pages and redirects to them
+    say none of these."""
+    og_type = (page.meta("og:type") or "").strip().lower()
+    return bool(
+        page.article_json_ld
+        or og_type.startswith("article")
+        or page.meta(*_PUBLISHED_META)
+        or page.has("[itemprop=articleBody]")
+        or page.has('[itemtype*="Article"]')
+    )
 
 
 def generic_site(page: Page) -> UnknownSite:
-    """The site of a page no module claims: its domain, named as the page names it."""
-    domain = domain_of(page.url)
+    """The site of a page no module claims: its domain, named as the page names it.
+
+    The domain is its canonical URL's when the page states one on its registered domain (an
+    ``amp.`` page of ``www.example.com``'s article): the record's id comes from that URL too,
+    so an article's revisions all name one site.
+    """
+    domain = domain_of(trusted_canonical(page, ()) or page.url)
     publisher = page.article_json_ld.get("publisher")
     publisher_name = publisher.get("name") if isinstance(publisher, dict) else None
     name = (
@@ -89,7 +117,22 @@ def generic_site(page: Page) -> UnknownSite:
     return UnknownSite(id=domain, name=name)
 
 
-class GenericParser(ArticleParser):
+class GenericBody(ArticleParser):
+    """A parser whose body is the generic extractor's: for any page, or a site's page in a template it
+    does not know (the site's metadata rules with this body are the first fallback)."""
+
+    def body(self) -> list[Block]:
+        """trafilatura's article blocks, cleaned (see ``crawler.extract.generic_body``)."""
+        titles = (
+            self.headline(),
+            self.page.meta("og:title", "twitter:title"),
+            self.page.css_text("title"),
+            self.page.css_text("h1"),
+        )
+        return generic_blocks(self.page, (title for title in titles if title))
+
+
+class GenericParser(GenericBody):
     """Reads any news or blog article page, with no knowledge of its site."""
 
     version: ClassVar[str] = "generic-1"
@@ -110,10 +153,7 @@ class GenericParser(ArticleParser):
         if not stated:
             return None
         stated = self._without_site_name(html.unescape(stated))
-        displayed = [
-            collapse_whitespace(" ".join(h1.css("::text").getall()))
-            for h1 in self.page.selector.css("h1")[:5]
-        ]
+        displayed = [collapse_whitespace(text_of(h1)) for h1 in self.page.nodes("h1")[:5]]
         best = max(displayed, key=lambda text: _similarity(text, stated), default="")
         return best if best and _similarity(best, stated) >= _SAME_HEADLINE else stated
 
@@ -158,16 +198,6 @@ class GenericParser(ArticleParser):
             self.page.meta(*_MODIFIED_META)
         )
 
-    def body(self) -> list[Block]:
-        """trafilatura's article blocks, cleaned (see ``crawler.extract.generic_body``)."""
-        titles = (
-            self.headline(),
-            self.page.meta("og:title", "twitter:title"),
-            self.page.css_text("title"),
-            self.page.css_text("h1"),
-        )
-        return generic_blocks(self.page, (title for title in titles if title))
-
     def is_accessible_for_free(self) -> bool | None:
         """What JSON-LD says (on the article or on a part of it); None when it says nothing."""
         data = self.page.article_json_ld
@@ -192,7 +222,7 @@ class GenericParser(ArticleParser):
 
 
 def _people_first(authors: list[Author]) -> list[Author]:
-    """The record lists real people, then the agency (README: "The record")."""
+    """The record lists real people, then the agency (docs/record.md, `authors`)."""
     return sorted(authors, key=lambda entry: bool(_AGENCY.search(entry["name"])))
 
 

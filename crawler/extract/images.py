@@ -9,7 +9,8 @@ from crawler.extract.page import collapse_whitespace
 from crawler.extract.urls import joined_url
 from crawler.record import Image
 
-_TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]+)\)\s*$", re.DOTALL)
+#: A caption that ends with its credit in parentheses: "Caption text. (AP Photo/Name)".
+TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]+)\)\s*$", re.DOTALL)
 
 
 def image(url: str, base: str, caption: str | None = None, credit: str | None = None) -> Image | None:
@@ -25,7 +26,7 @@ def image(url: str, base: str, caption: str | None = None, credit: str | None = 
 
 
 def split_caption_credit(
-    text: str, pattern: re.Pattern[str] = _TRAILING_CREDIT
+    text: str, pattern: re.Pattern[str] = TRAILING_CREDIT
 ) -> tuple[str | None, str | None]:
     """Split a caption into the caption and its credit, by a site's ``pattern`` with those two groups.
 

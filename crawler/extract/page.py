@@ -11,15 +11,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
-from parsel import Selector, SelectorList
+from parsel import Selector
 
 from crawler.extract._fast import parse_utf8
 from crawler.extract._query import PageSelector, compiled
 from crawler.extract.charset import decode_cp1252, decode_html, reads_as_utf8
 
 JsonObject = dict[str, Any]
+#: What Python's JSON decoder raises for JSON a page gets wrong: bad syntax, an integer of more
+#: than 4,300 digits (ValueError), arrays nested thousands deep (RecursionError).
+MALFORMED_JSON = (ValueError, RecursionError)
+#: How deep JSON-LD containers (lists, ``@graph``) are opened: real pages nest two or three.
+_JSON_LD_DEPTH = 8
+#: An lxml HTML element (lxml ships no type stubs of its own).
+Element = Any
 T = TypeVar("T")
 
 _ARTICLE_TYPES = frozenset(
@@ -121,6 +128,18 @@ class Page:
             start = max(html.rfind(back_to, 0, start), 0)
         return html[start:]
 
+    def size(self) -> int:
+        """The page's length: its bytes when it has them, else its characters."""
+        if self._html is None and self.raw is not None:
+            return len(self.raw)
+        return len(self.html)
+
+    def count(self, text: str) -> int:
+        """How often ``text`` occurs in the page's source (counted in its bytes when it has them)."""
+        if self._html is None and self.raw is not None:
+            return self.raw.count(text.encode("utf-8"))
+        return self.html.count(text)
+
     def is_blank(self) -> bool:
         """Whether the page holds nothing but white space."""
         if self._html is None and self.raw is not None:
@@ -163,7 +182,7 @@ class Page:
         for raw in self._head.json_ld:
             try:
                 data = json.loads(raw, strict=False)
-            except json.JSONDecodeError:
+            except MALFORMED_JSON:  # malformed JSON-LD is ignored, whatever is wrong with it
                 continue
             objects.extend(_flatten_json_ld(data))
         return objects
@@ -200,39 +219,49 @@ class Page:
         """The href of <link rel="canonical">, if any."""
         return self._head.canonical
 
-    def nodes(self, query: str) -> list[Any]:
-        """The lxml elements (or strings, for ``::text`` and ``::attr()``) a CSS query selects.
+    @property
+    def root(self) -> Element:
+        """The page's root element (``<html>``), as lxml parsed it."""
+        return self.selector.root
 
-        What ``selector.css(query)`` finds, without a parsel selector made for each result: the
-        parsers' hottest queries (the body's elements, a headline) need only the elements.
-        """
-        found: list[Any] = compiled(query)(self.selector.root)
+    # -- queries: the one way site code reads the page -------------------------------------
+    # Each takes a CSS query (parsel's dialect: ``::text``, ``::attr(name)``) and, with
+    # ``within``, runs it inside one element (that element included), as parsel's ``.css`` on a
+    # sub-selector does. Elements come back as lxml elements; texts are white-space collapsed.
+
+    def nodes(self, query: str, within: Element | None = None) -> list[Any]:
+        """The elements (or strings, for ``::text`` and ``::attr()``) a CSS query selects, in page order."""
+        found: list[Any] = compiled(query)(self.root if within is None else within)
         return found
 
-    def first(self, query: str) -> Any | None:
+    def first(self, query: str, within: Element | None = None) -> Any | None:
         """The first element (or string) a CSS query selects, or None."""
-        found = self.nodes(query)
+        found = self.nodes(query, within)
         return found[0] if found else None
 
-    def has(self, query: str) -> bool:
-        """Whether a CSS query selects anything on the page."""
-        return self.first(query) is not None
+    def has(self, query: str, within: Element | None = None) -> bool:
+        """Whether a CSS query selects anything."""
+        return self.first(query, within) is not None
 
-    def css_text(self, query: str) -> str | None:
-        """The whitespace-collapsed text of the first element matching a CSS query."""
-        found = self.first(query)
-        if found is None:
-            return None
-        if isinstance(found, str):  # a query for an attribute or text
-            return collapse_whitespace(found) or None
-        # itertext() yields what "::text" selects, without a selector made for each text node.
-        return collapse_whitespace(" ".join(found.itertext())) or None
+    def css_text(self, query: str, within: Element | None = None) -> str | None:
+        """The text of the first match of a CSS query (an element's text, or the string selected)."""
+        found = self.first(query, within)
+        return (collapse_whitespace(text_of(found)) or None) if found is not None else None
 
-    def css_attr(self, query: str, name: str) -> str | None:
-        """An attribute of the first element matching a CSS query."""
-        found = self.first(query)
+    def all_text(self, query: str, within: Element | None = None) -> str | None:
+        """The text of every match of a CSS query, joined: a caption split over several elements."""
+        return collapse_whitespace(" ".join(map(text_of, self.nodes(query, within)))) or None
+
+    def css_attr(self, query: str, name: str, within: Element | None = None) -> str | None:
+        """An attribute of the first element a CSS query selects, stripped; None when absent or blank."""
+        found = self.first(query, within)
         value = found.get(name) if found is not None and not isinstance(found, str) else None
         return value.strip() if value and value.strip() else None
+
+
+def text_of(found: Element | str) -> str:
+    """A selected string as it is; an element's text, its descendants' included (what `` ::text`` selects)."""
+    return found if isinstance(found, str) else " ".join(found.itertext())
 
 
 @dataclass
@@ -264,13 +293,15 @@ class _HeadIndex:
         return index
 
 
-def _flatten_json_ld(data: Any) -> Iterator[JsonObject]:
+def _flatten_json_ld(data: Any, depth: int = 0) -> Iterator[JsonObject]:
+    if depth > _JSON_LD_DEPTH:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _flatten_json_ld(item)
+            yield from _flatten_json_ld(item, depth + 1)
     elif isinstance(data, dict):
         if "@graph" in data:
-            yield from _flatten_json_ld(data["@graph"])
+            yield from _flatten_json_ld(data["@graph"], depth + 1)
         else:
             yield data
 
@@ -282,23 +313,6 @@ def _types_of(obj: JsonObject) -> set[str]:
     if isinstance(kind, list):
         return {k for k in kind if isinstance(k, str)}
     return set()
-
-
-@overload
-def attribute(node: Selector | SelectorList[Selector], name: str) -> str | None: ...
-@overload
-def attribute(node: Selector | SelectorList[Selector], name: str, default: str) -> str: ...
-def attribute(node: Selector | SelectorList[Selector], name: str, default: str | None = None) -> str | None:
-    """An attribute of an element (the first, for a list), or ``default``.
-
-    Read by name, not through parsel's ``.attrib``: broken markup can leave attribute names
-    that lxml cannot list (``.attrib`` then raises ValueError), though it can read the others.
-    """
-    element = node[0] if isinstance(node, SelectorList) and node else node
-    if not isinstance(element, Selector):
-        return default
-    value = element.root.get(name) if hasattr(element.root, "get") else None
-    return value if value is not None else default
 
 
 def collapse_whitespace(text: str) -> str:

@@ -13,11 +13,11 @@ import re
 from typing import Any, ClassVar, Protocol
 
 from crawler.extract.blocks import extract_blocks
-from crawler.extract.bylines import author, authors_from_json_ld, split_byline
+from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, split_byline
 from crawler.extract.dates import parse_date
-from crawler.extract.images import image, image_from_json_ld
-from crawler.extract.page import Page, collapse_whitespace
-from crawler.extract.urls import clean_url, cleaned_link, is_web_url
+from crawler.extract.images import TRAILING_CREDIT, image, image_from_json_ld, split_caption_credit
+from crawler.extract.page import Element, Page, collapse_whitespace, text_of
+from crawler.extract.urls import clean_url, cleaned_link, domain_of, is_web_url, same_registered_domain
 from crawler.record import Author, Block, Image
 
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
@@ -42,6 +42,10 @@ class SiteFacts(Protocol):
     def paywall(self) -> bool:
         """Whether the site keeps some articles for subscribers."""
 
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """The domains the site declares (a site with no module declares none)."""
+
 
 class ArticleParser:
     """Reads one article page of one template into record fields."""
@@ -54,6 +58,24 @@ class ArticleParser:
     drop: ClassVar[tuple[str, ...]] = ()
     #: Patterns of whole blocks that are boilerplate by their text.
     boilerplate: ClassVar[tuple[re.Pattern[str], ...]] = ()
+    #: CSS of the display headline (the visible ``<h1>``), preferred to the metadata's headline,
+    #: which is often a variant written for search engines and social networks.
+    headline_css: ClassVar[str] = ""
+    #: CSS of the byline (elements, or their ``::text``): the names it shows are the authors
+    #: when the page's metadata names none.
+    byline_css: ClassVar[str] = ""
+    #: CSS of the lead image's figure; the queries below run inside it. Without one, the lead
+    #: image is the metadata's (JSON-LD, then og:image).
+    lead_figure_css: ClassVar[str] = ""
+    #: The image's URL inside the figure: queries tried in turn (a lazy-loading ``data-src`` first).
+    lead_image_css: ClassVar[tuple[str, ...]] = ("img::attr(src)",)
+    #: The caption inside the figure (every match's text, joined).
+    caption_css: ClassVar[str] = "figcaption"
+    #: The credit inside the figure; empty when the credit closes the caption and is split from it
+    #: by ``caption_credit``.
+    credit_css: ClassVar[str] = ""
+    #: How a caption ends with its credit: groups ``caption`` and ``credit`` ("... (AP Photo/Name)").
+    caption_credit: ClassVar[re.Pattern[str]] = TRAILING_CREDIT
 
     def __init__(self, page: Page, site: SiteFacts) -> None:
         self.page = page
@@ -77,11 +99,12 @@ class ArticleParser:
     # -- record fields -----------------------------------------------------------------
 
     def headline(self) -> str | None:
-        """The display headline: JSON-LD, then OpenGraph, then the first <h1>."""
+        """The display headline: ``headline_css``, then JSON-LD, then OpenGraph, then the first <h1>."""
         return (
-            _text(self.page.article_json_ld.get("headline"))
+            (self.page.css_text(self.headline_css) if self.headline_css else None)
+            or _text(self.page.article_json_ld.get("headline"))
             or self.page.meta("og:title")
-            or (self.page.css_text("h1"))
+            or self.page.css_text("h1")
         )
 
     def description(self) -> str | None:
@@ -91,12 +114,21 @@ class ArticleParser:
         )
 
     def authors(self) -> list[Author]:
-        """JSON-LD authors, else the author meta tag split into people."""
+        """JSON-LD authors, else the author meta tag split into people, else the byline's names."""
         found = authors_from_json_ld(self.page.article_json_ld.get("author"))
         if found:
             return found
         byline = self.page.meta("author", "article:author")
-        return [author(name) for name in split_byline(byline)] if byline else []
+        if byline:
+            return [author(name) for name in split_byline(byline)]
+        return self.byline_authors()
+
+    def byline_authors(self) -> list[Author]:
+        """The people the byline (``byline_css``) names, each text it selects split into names."""
+        if not self.byline_css:
+            return []
+        texts = (text_of(found) for found in self.page.nodes(self.byline_css))
+        return merge_authors(author(name) for text in texts for name in split_byline(text))
 
     def date_published(self) -> str | None:
         """When the article was first published, with its UTC offset."""
@@ -128,7 +160,7 @@ class ArticleParser:
     def language(self) -> str | None:
         """The ISO 639-1 code of the page's language."""
         candidates = (
-            self.page.selector.root.get("lang"),  # the root is <html>
+            self.page.root.get("lang"),  # the root is <html>
             _text(self.page.article_json_ld.get("inLanguage")),
             self.page.meta("og:locale"),
             self.site.language,
@@ -144,7 +176,29 @@ class ArticleParser:
         return extract_blocks(self.page.nodes(self.body_css), self.drop, self.boilerplate)
 
     def main_image(self) -> Image | None:
-        """The lead image: JSON-LD, then og:image."""
+        """The lead figure's image, caption and credit (``lead_figure_css``); else the metadata's image."""
+        figure = self.page.first(self.lead_figure_css) if self.lead_figure_css else None
+        urls = (self.page.first(query, within=figure) for query in self.lead_image_css)
+        url = (
+            next((found for found in urls if isinstance(found, str) and found), None)
+            if figure is not None
+            else None
+        )
+        if url is None:
+            return self.metadata_image()
+        caption = self.page.all_text(self.caption_css, within=figure) if self.caption_css else None
+        if self.credit_css:
+            credit = self.page.all_text(self.credit_css, within=figure)
+        else:
+            caption, credit = split_caption_credit(caption or "", self.caption_credit)
+        return image(url, self.page.url, caption, credit)
+
+    def _lead_image_url(self, figure: Element) -> str | None:
+        urls = (self.page.first(query, within=figure) for query in self.lead_image_css)
+        return next((url for url in urls if isinstance(url, str) and url), None)
+
+    def metadata_image(self) -> Image | None:
+        """The image the page's metadata names: JSON-LD, then og:image."""
         found = image_from_json_ld(self.page.article_json_ld.get("image"), self.page.url)
         if found:
             return found
@@ -158,11 +212,27 @@ class ArticleParser:
         return as_bool(self.page.article_json_ld.get("isAccessibleForFree"))
 
     def canonical_url(self) -> str:
-        """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed."""
-        stated = self.page.canonical_link or self.page.meta("og:url")
-        canonical = cleaned_link(stated, self.page.url) if stated else None
-        # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
-        return canonical if canonical is not None and is_web_url(canonical) else clean_url(self.page.url)
+        """The canonical URL (link rel=canonical, og:url, else the fetched URL), tracking removed.
+
+        The record's id is made from it, so only a canonical URL of the page's own site is
+        trusted (see ``trusted_canonical``): a page on one domain naming another site's article
+        as canonical would otherwise take that article's id and replace it in the corpus.
+        """
+        return trusted_canonical(self.page, self.site.domains) or clean_url(self.page.url)
+
+
+def trusted_canonical(page: Page, domains: tuple[str, ...]) -> str | None:
+    """The canonical URL the page states, if it is on the site's own ``domains`` (when it declares
+    some) or else on the fetched URL's registered domain; None otherwise."""
+    stated = page.canonical_link or page.meta("og:url")
+    canonical = cleaned_link(stated, page.url) if stated else None
+    # A malformed link (``href=Dhttps://...``, spaces, another scheme) is no canonical URL.
+    if canonical is None or not is_web_url(canonical):
+        return None
+    host = domain_of(canonical)
+    if domains:
+        return canonical if any(host == domain or host.endswith("." + domain) for domain in domains) else None
+    return canonical if same_registered_domain(canonical, page.url) else None
 
 
 def _text(value: Any) -> str | None:

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from crawler.extract.page import JsonObject, Page
+from crawler.extract.page import MALFORMED_JSON, JsonObject, Page
 
 __all__ = ["dig", "json_after", "search_from", "window_state"]
 
@@ -44,7 +44,7 @@ def json_after(text: str, marker: re.Pattern[str]) -> JsonObject:
         return {}
     try:
         value, _ = json.JSONDecoder(strict=False).raw_decode(text, match.end())
-    except json.JSONDecodeError:
+    except MALFORMED_JSON:
         return {}
     return value if isinstance(value, dict) else {}
 

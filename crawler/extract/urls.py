@@ -6,6 +6,8 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+# Second-level labels under a country code that a registrant cannot own ("example.co.uk").
+_PUBLIC_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"})
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 _TRACKING_NAMES = frozenset(
     {"fbclid", "gclid", "dclid", "msclkid", "cmp", "ref", "referrer", "ito", "itm_source", "taid"}
@@ -65,3 +67,16 @@ def domain_of(url: str) -> str:
     """The host of a URL, lower-cased, without a leading ``www.``."""
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")
+
+
+def registered_domain(host: str) -> str:
+    """The domain a publisher registered: the last two labels, three under ``co.uk``-style suffixes."""
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _PUBLIC_SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def same_registered_domain(url: str, other: str) -> bool:
+    """Whether two URLs' hosts belong to one registered domain (``news.example.com``, ``example.com``)."""
+    host = domain_of(url)
+    return bool(host) and registered_domain(host) == registered_domain(domain_of(other))

@@ -42,13 +42,14 @@ class Brightspot2023(ArticleParser):
     # Ads, "RELATED COVERAGE" lists, info boxes and HTML embeds sit between the paragraphs.
     drop = ("div.Advertisement", "div.SovrnAd", "div.Enhancement", "div.HTMLModuleEnhancement", "div.Infobox")
     boilerplate = (_COVERAGE_PROMO, _SEPARATOR)
+    byline_css = "div.Page-authors"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return bool(page.meta("brightspot.contentid")) or page.contains("RichTextStoryBody")
 
     def not_an_article(self) -> str | None:
-        kind = self.page.selector.root.get("data-named-page-type")
+        kind = self.page.root.get("data-named-page-type")
         if kind and kind != "Article":
             return f"an AP {kind} page"
         return _non_article_json_ld(self.page)
@@ -58,11 +59,7 @@ class Brightspot2023(ArticleParser):
         return self.page.css_text("h1.Page-headline") or self.page.meta("og:title") or super().headline()
 
     def authors(self) -> list[Author]:
-        found = super().authors()
-        if found:
-            return found
-        byline = self.page.css_text("div.Page-authors") or ""
-        return [author(name) for name in split_byline(byline)] or _AGENCY
+        return super().authors() or _AGENCY
 
     def keywords(self) -> list[str]:
         """JSON-LD keywords without distribution tags ("NE State Wire"), the URL slug and stray letters."""
@@ -75,7 +72,7 @@ class Brightspot2023(ArticleParser):
 
     def main_image(self) -> Image | None:
         # og:image:alt is the lead photo's caption, ending with its credit in parentheses.
-        lead = super().main_image()
+        lead = self.metadata_image()
         alt = self.page.meta("og:image:alt")
         if lead is None or not alt or lead["caption"]:
             return lead
@@ -122,7 +119,7 @@ class Titanium2018(ArticleParser):
         return people or super().authors() or _AGENCY
 
     def main_image(self) -> Image | None:
-        lead = super().main_image()
+        lead = self.metadata_image()
         photo = dig(self.story, "media", 0)
         caption = _string(dig(photo, "flattenedCaption"))
         if lead is None or not caption or dig(photo, "id") != self.story.get("leadPhotoId"):
@@ -138,6 +135,7 @@ class Hosted2019(ArticleParser):
     body_css = "div.ap-story > block > *"
     drop = ("div.ap-story-media-blk-wrap", "div.bottom-social-share", "section")
     boilerplate = (_COVERAGE_PROMO, _SEPARATOR)
+    headline_css = "h2.ap-story-headline"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
@@ -146,17 +144,14 @@ class Hosted2019(ArticleParser):
     def not_an_article(self) -> str | None:
         return _non_article_json_ld(self.page)
 
-    def headline(self) -> str | None:
-        return self.page.css_text("h2.ap-story-headline") or super().headline()
-
     def authors(self) -> list[Author]:
-        byline = self.page.selector.css("div.ap-story-byline")
-        people = " ".join(byline.css(".field-name-field-byline-original ::text").getall())
-        found = [author(name) for name in split_byline(people)]
-        if found:
-            return found
-        credit = " ".join(byline.css(".field-name-field-byline-title ::text").getall())
-        return [author(name) for name in split_byline(credit)] or super().authors()
+        """The byline's people; without one, its credit line ("Associated Press"); then the metadata's."""
+        for part in ("original", "title"):
+            byline = self.page.all_text(f"div.ap-story-byline .field-name-field-byline-{part}") or ""
+            found = [author(name) for name in split_byline(byline)]
+            if found:
+                return found
+        return super().authors()
 
 
 _AGENCY: list[Author] = [author("Associated Press")]

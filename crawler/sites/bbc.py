@@ -21,12 +21,10 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from parsel import Selector, SelectorList
-
 from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.images import image
 from crawler.extract.next_data import page_props
-from crawler.extract.page import JsonObject, Page, collapse_whitespace
+from crawler.extract.page import Element, JsonObject, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, unique
 from crawler.extract.state import dig
 from crawler.record import Author, Image
@@ -69,8 +67,24 @@ class _BbcParser(ArticleParser):
     def authors(self) -> list[Author]:
         return _people(super().authors())
 
+    def _caption_credit(self, figures: list[Element]) -> tuple[str | None, str | None]:
+        """Caption and credit of the figure that shows the lead image (matched by its file name)."""
+        lead = self.metadata_image()
+        name = _file_name(lead["url"]) if lead else ""
+        for figure in figures if name else ():
+            sources = self.page.nodes("img::attr(src), [data-src]::attr(data-src)", within=figure)
+            if any(_file_name(source) == name for source in sources):
+                caption = self.page.nodes(".media-caption__text ::text", within=figure) or self.page.nodes(
+                    "figcaption ::text", within=figure
+                )
+                credit = self.page.nodes(
+                    '.story-image-copyright ::text, [class*="FigureCopyright"] ::text', within=figure
+                )
+                return _figure_text(caption), _figure_text(credit)
+        return None, None
+
     def _lead_image(self, caption: str | None = None, credit: str | None = None) -> Image | None:
-        lead = super().main_image()
+        lead = self.metadata_image()
         if lead is None:
             return None
         return image(lead["url"], self.page.url, caption or lead["caption"], credit or lead["credit"])
@@ -133,7 +147,7 @@ class Bbcx2023(_BbcParser):
         return unique(collapse_whitespace(t["title"]) for t in topics if isinstance(t.get("title"), str))
 
     def main_image(self) -> Image | None:
-        lead = super().main_image()
+        lead = self.metadata_image()
         if lead is None:
             return None
         name = _file_name(lead["url"])
@@ -159,23 +173,17 @@ class Webcore2020(_BbcParser):
         "ordered-list-block",
         "quote-block",
     )
+    # JSON-LD holds the SEO headline ("... - fixtures, results & scorecards"); the h1 is the display one.
+    headline_css = "h1#main-heading"
+    byline_css = '[data-component="byline-block"] [class*="TextContributorName"] ::text'
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return page.contains('data-component="text-block"')
 
-    def headline(self) -> str | None:
-        # JSON-LD holds the SEO headline ("... - fixtures, results & scorecards"); the h1 is the display one.
-        return self.page.css_text("h1#main-heading") or super().headline()
-
     def authors(self) -> list[Author]:
-        found = super().authors()
-        if found:
-            return found
-        names = self.page.selector.css(
-            '[data-component="byline-block"] [class*="TextContributorName"] ::text'
-        ).getall()
-        return _people(author(name) for line in names for name in split_byline(line))
+        # The publisher credited in JSON-LD ("BBC News") names no one: then the byline's names.
+        return super().authors() or _people(self.byline_authors())
 
     def keywords(self) -> list[str]:
         return unique(
@@ -184,8 +192,8 @@ class Webcore2020(_BbcParser):
         )
 
     def main_image(self) -> Image | None:
-        figures = self.page.selector.css('article [data-component="image-block"] figure')
-        return self._lead_image(*_figure_caption_credit(figures, super().main_image()))
+        figures = self.page.nodes('article [data-component="image-block"] figure')
+        return self._lead_image(*self._caption_credit(figures))
 
 
 class StoryBody2015(_BbcParser):
@@ -201,23 +209,20 @@ class StoryBody2015(_BbcParser):
         "div.media-player-wrapper",
         "div.embed-report",
     )
+    # JSON-LD and og:title carry a shorter SEO headline; the h1 is what readers saw.
+    headline_css = "h1.story-body__h1"
+    byline_css = "div.story-body .byline__name ::text"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return page.contains("story-body__inner")
 
-    def headline(self) -> str | None:
-        # JSON-LD and og:title carry a shorter SEO headline; the h1 is what readers saw.
-        return self.page.css_text("h1.story-body__h1") or super().headline()
-
     def authors(self) -> list[Author]:
-        lines = self.page.nodes("div.story-body .byline__name ::text")
-        people = _people(author(name) for line in lines for name in split_byline(line))
-        return people or super().authors()
+        return _people(self.byline_authors()) or super().authors()
 
     def main_image(self) -> Image | None:
-        figures = self.page.selector.css("div.story-body__inner > figure")
-        return self._lead_image(*_figure_caption_credit(figures, super().main_image()))
+        figures = self.page.nodes("div.story-body__inner > figure")
+        return self._lead_image(*self._caption_credit(figures))
 
 
 def _people(found: Iterable[Author]) -> list[Author]:
@@ -255,22 +260,6 @@ def _texts(node: Any) -> Iterator[str]:
 def _file_name(url: str) -> str:
     """The last path segment of an image URL: the same picture at every size and crop."""
     return urlsplit(url).path.rsplit("/", 1)[-1].removesuffix(".webp")
-
-
-def _figure_caption_credit(
-    figures: SelectorList[Selector], lead: Image | None
-) -> tuple[str | None, str | None]:
-    """Caption and credit of the figure that shows the lead image (matched by its file name)."""
-    name = _file_name(lead["url"]) if lead else ""
-    for figure in figures if name else ():
-        sources = figure.css("img::attr(src), [data-src]::attr(data-src)").getall()
-        if any(_file_name(source) == name for source in sources):
-            caption = (
-                figure.css(".media-caption__text ::text").getall() or figure.css("figcaption ::text").getall()
-            )
-            credit = figure.css('.story-image-copyright ::text, [class*="FigureCopyright"] ::text').getall()
-            return _figure_text(caption), _figure_text(credit)
-    return None, None
 
 
 def _figure_text(texts: list[str]) -> str | None:

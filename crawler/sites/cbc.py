@@ -18,12 +18,11 @@ from dateutil import tz
 
 from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import format_iso, parse_date
-from crawler.extract.images import image, split_caption_credit
-from crawler.extract.page import Page, attribute, collapse_whitespace
+from crawler.extract.page import MALFORMED_JSON, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, unique
 from crawler.extract.state import search_from
 from crawler.extract.urls import joined_url
-from crawler.record import Author, Image
+from crawler.record import Author
 from crawler.sites.site import Site, Source
 
 # The labels CBC puts above an embedded video, audio clip or related story ("WATCH | ...").
@@ -64,6 +63,7 @@ class Detail2022(ArticleParser):
         "span.media-caption",
     )
     boilerplate = (_MEDIA_LABEL,)
+    lead_figure_css = "figure.leadmedia-story"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
@@ -88,18 +88,17 @@ class Detail2022(ArticleParser):
         return super().description() or self.page.css_text("div.detailSummary")
 
     def authors(self) -> list[Author]:
-        details = self.page.selector.css("div.bylineDetails")
-        names = details.css("span.authorText")
+        """The byline's linked and written names, then its desk or agency; never CBC's own desks."""
         linked = [
             author(
-                collapse_whitespace(link.css("::text").get("")),
-                joined_url(attribute(link, "href", ""), self.page.url),
+                collapse_whitespace(self.page.first("::text", within=link) or ""),
+                joined_url(link.get("href", ""), self.page.url),
             )
-            for link in names.css("a[href]")
+            for link in self.page.nodes("div.bylineDetails span.authorText a[href]")
         ]
-        written = split_byline(" ".join(names.css("::text").getall()))
+        written = split_byline(self.page.all_text("div.bylineDetails span.authorText") or "")
         # The bare text after the names is the desk or agency ("The Canadian Press", "CBC News").
-        credits = [name for line in details.xpath("./text()").getall() for name in split_byline(line)]
+        credits = [name for line in self.page.nodes("div.bylineDetails::text") for name in split_byline(line)]
         found = merge_authors(linked, map(author, written), map(author, credits))
         if not found:
             found = super().authors()
@@ -122,14 +121,6 @@ class Detail2022(ArticleParser):
 
     def keywords(self) -> list[str]:
         return _state_keywords(self.page.html) or super().keywords()
-
-    def main_image(self) -> Image | None:
-        figure = self.page.selector.css("figure.leadmedia-story")
-        url = figure.css("img::attr(src)").get()
-        if not url:
-            return super().main_image()
-        caption, credit = split_caption_credit(" ".join(figure.css("figcaption ::text").getall()))
-        return image(url, self.page.url, caption, credit)
 
     def _stamp_text(self) -> str:
         return self.page.css_text("time.timeStamp") or ""
@@ -159,7 +150,7 @@ def _state_keywords(html: str) -> list[str]:
         return []
     try:
         value, _ = json.JSONDecoder(strict=False).raw_decode(html, found.end())
-    except json.JSONDecodeError:
+    except MALFORMED_JSON:
         return []
     tags = value.get("tags") if isinstance(value, dict) else None
     return unique(

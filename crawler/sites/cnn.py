@@ -1,10 +1,14 @@
-"""CNN (cnn.com): two templates, newest first.
+"""CNN (cnn.com): three templates, newest first.
 
 - 2022 onward, the component CMS ("Stellar"): ``div.article__content`` holding
   ``p.paragraph``/``h2.subheader`` components, the dateline in ``div.source > cite``, the byline
   in ``div.byline__names``, ``meta[name=template_type]`` naming the page kind, NewsArticle JSON-LD.
 - 2015 to 2022, the "pg" zones template: ``.zn-body__paragraph`` elements (``p`` or ``div``), the
   dateline in ``cite.el-editorial-source``, metadata in meta and itemprop tags only.
+- about 2012 to 2018, CNN Money (``money.cnn.com/YYYY/MM/DD/section/slug/``, under cnn.com):
+  the text in ``div#storytext``, ``h1.article-title``, the byline in ``span.cnnbyline``, meta
+  tags with no JSON-LD, and every time in Eastern Time: ``meta[name=date]`` has no zone at all
+  ("2016-11-29 03:33:08"), the visible stamps end in "ET".
 """
 
 from __future__ import annotations
@@ -13,10 +17,14 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from crawler.extract.blocks import Element, extract_blocks
-from crawler.extract.bylines import author, merge_authors, split_byline
+from dateutil import parser as dateutil_parser
+from dateutil import tz
+
+from crawler.extract.blocks import extract_blocks
+from crawler.extract.bylines import author, merge_authors, restore_case, split_byline
+from crawler.extract.dates import format_iso
 from crawler.extract.images import image
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import Element, Page, collapse_whitespace, text_of
 from crawler.extract.parser import ArticleParser, split_keywords
 from crawler.record import Author, Block, Image
 from crawler.sites.site import Site, Source
@@ -27,6 +35,13 @@ _NOT_ARTICLE_TEMPLATE = re.compile(r"video|gallery|live|section|profile|index|se
 _BYLINE_LABEL = re.compile(r"^\s*(?:analysis|opinion|review|interview|story)\s+(?=by\b)", re.IGNORECASE)
 # The outlet ("CNN", "CNN Business") and roles ("CNN meteorologist") after a name are not people.
 _OUTLET = re.compile(r"^CNN\b")
+
+
+# CNN Money's stamps: "First published November 29, 2016: 3:33 AM ET".
+_MONEY_STAMP = re.compile(
+    r"^(?:first published|updated)?\s*(?P<date>.+?\d{4}):?\s+(?P<time>.+?)\s+ET$", re.IGNORECASE
+)
+_EASTERN = tz.gettz("America/New_York")
 
 
 #: The zones template's paragraphs are ``p`` or ``div``: naming both tags lets each walk of
@@ -70,11 +85,13 @@ class Stellar2022(ArticleParser):
         return self.page.css_text("h1.headline__text") or super().headline()
 
     def authors(self) -> list[Author]:
-        names = self.page.selector.css("div.byline__names")
+        """The first byline's names, each linked to the profile its link points to; then the metadata's."""
+        names = self.page.first("div.byline__names")
         people: list[Author] = []
-        for span in names[:1].css(".byline__name"):
-            link = span.xpath("ancestor::a[1]/@href").get()
-            people.extend(author(name, link) for name in _cnn_names(" ".join(span.css("::text").getall())))
+        for span in self.page.nodes(".byline__name", within=names) if names is not None else ():
+            link = next(span.iterancestors("a"), None)
+            href = link.get("href") if link is not None else None
+            people.extend(author(name, href) for name in _cnn_names(text_of(span)))
         return merge_authors(people, super().authors())
 
     def body(self) -> list[Block]:
@@ -91,7 +108,7 @@ class Stellar2022(ArticleParser):
             return image(
                 lead["contentUrl"], self.page.url, _str(lead.get("caption")), _str(lead.get("creditText"))
             )
-        return super().main_image()
+        return self.metadata_image()
 
 
 class Zones2015(ArticleParser):
@@ -99,13 +116,11 @@ class Zones2015(ArticleParser):
 
     version = "2015-zones"
     drop = ("cite.el-editorial-source", "div.el__embedded", "div.ad", "ul.cn")
+    headline_css = "h1.pg-headline"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return page.has(_ZONE_PARAGRAPHS)
-
-    def headline(self) -> str | None:
-        return self.page.css_text("h1.pg-headline") or super().headline()
 
     def authors(self) -> list[Author]:
         byline = self.page.meta("author") or self.page.css_text(".metadata__byline__author") or ""
@@ -123,6 +138,65 @@ class Zones2015(ArticleParser):
     def body(self) -> list[Block]:
         paragraphs = self.page.nodes(_ZONE_PARAGRAPHS)
         return extract_blocks(_paragraphs_with_dateline(paragraphs), self.drop, self.boilerplate)
+
+
+class Money2012(ArticleParser):
+    """CNN Money's story template (about 2012 to 2018): ``div#storytext``."""
+
+    version = "2012-money"
+    body_css = "#storytext > *"
+    drop = (
+        ".cnnplayer",  # the video player and its headline
+        ".share-tools",
+        ".storytimestamp",  # "CNNMoney (New York) First published ..."
+        ".inStoryHeading",  # "Related: ..." links between paragraphs
+        ".cnnoutbrain",
+        '[id^="ad_"]',
+        "#storyFooter",
+    )
+    headline_css = "h1.article-title"
+    byline_css = ".cnnbyline .byline"
+
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        return page.has("#storytext")
+
+    def authors(self) -> list[Author]:
+        return [author(restore_case(entry["name"])) for entry in super().authors()]
+
+    def date_published(self) -> str | None:
+        return _eastern(self.page.meta("date", "dc.date.issued")) or _eastern(
+            self.page.css_text(".storytimestamp .cnnDateStamp")
+        )
+
+    def date_modified(self) -> str | None:
+        # The stamp under the headline is the latest update's.
+        return _eastern(self.page.css_text(".byline-timestamp .cnnDateStamp"))
+
+    def section(self) -> str | None:
+        return self.page.meta("section") or super().section()
+
+    def body(self) -> list[Block]:
+        # The story opens with its first sentence set large, as an h2: it is text, not a sub-head.
+        blocks = super().body()
+        if blocks and blocks[0]["type"] == "heading":
+            blocks[0] = {"type": "paragraph", "text": blocks[0]["text"]}
+        return blocks
+
+
+def _eastern(stated: str | None) -> str | None:
+    """A CNN Money time, stated in Eastern Time without an offset, with its offset (EST or EDT)."""
+    if not stated:
+        return None
+    stamp = _MONEY_STAMP.match(stated)
+    text = f"{stamp['date']} {stamp['time']}" if stamp else stated
+    try:
+        moment = dateutil_parser.parse(text)
+    except (ValueError, OverflowError):
+        return None
+    if moment.tzinfo is not None:
+        return format_iso(moment)
+    return format_iso(moment.replace(tzinfo=_EASTERN))
 
 
 def _with_dateline(container: Element, dateline_class: str) -> Iterator[Element | str]:
@@ -156,8 +230,11 @@ SITE = Site(
     id="cnn",
     name="CNN",
     domains=("cnn.com",),
-    parsers=(Stellar2022, Zones2015),
-    article_url=re.compile(r"cnn\.com/(?:[\w-]+/)?\d{4}/\d{2}/\d{2}/[\w-]+/[\w-]+(?:/index\.html)?/?$"),
+    parsers=(Stellar2022, Zones2015, Money2012),
+    # www.cnn.com/YYYY/MM/DD/section/slug/ and money.cnn.com/YYYY/MM/DD/section[/subsection]/slug/.
+    article_url=re.compile(
+        r"cnn\.com/(?:[\w-]+/)?\d{4}/\d{2}/\d{2}/(?:[\w-]+/){1,2}[\w-]+(?:/index\.html)?/?$"
+    ),
     not_article_url=re.compile(r"/(?:videos?|gallery|live-news|interactive|specials|profiles)/"),
     sources=(
         Source("feed", "http://rss.cnn.com/rss/cnn_topstories.rss"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 
-from crawler.extract.blocks import extract_blocks
 from crawler.record import Block
 from crawler.sites.platforms.arc import ArcStoryParser
 from crawler.sites.platforms.polopoly import PolopolyParser
@@ -36,6 +35,7 @@ class Polopoly(PolopolyParser):
     """CP24 on Polopoly (until 2023)."""
 
     version = "2019-polopoly"
+    drop = (*PolopolyParser.drop, *_AD_BOXES)
 
     def headline(self) -> str | None:
         found = super().headline()
@@ -46,8 +46,7 @@ class Polopoly(PolopolyParser):
         return html.unescape(found) if found else None
 
     def body(self) -> list[Block]:
-        nodes = self.page.nodes(self.body_css)
-        return _join_split_paragraphs(extract_blocks(nodes, (*self.drop, *_AD_BOXES), self.boilerplate))
+        return _join_split_paragraphs(super().body())
 
 
 def _join_split_paragraphs(blocks: list[Block]) -> list[Block]:

@@ -11,10 +11,9 @@ import json
 import re
 
 from crawler.extract.bylines import author, merge_authors, split_byline
-from crawler.extract.images import image, split_caption_credit
-from crawler.extract.page import Page, attribute, collapse_whitespace
+from crawler.extract.page import MALFORMED_JSON, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser
-from crawler.record import Author, Image
+from crawler.record import Author
 from crawler.sites.platforms.arc import ArcStoryParser
 from crawler.sites.platforms.polopoly import PolopolyParser
 from crawler.sites.site import Site, Source
@@ -32,14 +31,16 @@ class Aem2023(ArticleParser):
     version = "2023-aem"
     body_css = "div.c-text > *"
     drop = ("sra-advert", "div.sraAdvert", "related-articles", "div.inline-image")
+    # <title> holds an SEO headline; the display headline is the visible h1 (and JSON-LD).
+    headline_css = "h1.c-title__text"
+    lead_figure_css = "div.c-heroMedia .c-image"
+    # An image not rendered yet has no <img>; the figure names its asset.
+    lead_image_css = ("img::attr(src)", ".c-image::attr(data-asset)")
+    caption_css = ".c-image__title"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return page.meta("page-type") == "aem-page" or page.has("div.c-text")
-
-    def headline(self) -> str | None:
-        # <title> holds an SEO headline; the display headline is the visible h1 (and JSON-LD).
-        return self.page.css_text("h1.c-title__text") or super().headline()
 
     def authors(self) -> list[Author]:
         element = self.page.first("bio-content")
@@ -47,14 +48,6 @@ class Aem2023(ArticleParser):
             return super().authors()
         people = [author(name) for name in split_byline(element.get("byline", ""))]
         return merge_authors(people, _bio_content_authors(element.get("content", "")))
-
-    def main_image(self) -> Image | None:
-        hero = self.page.selector.css("div.c-heroMedia .c-image")
-        if not hero:
-            return super().main_image()
-        url = hero.css("img::attr(src)").get() or attribute(hero, "data-asset", "")
-        caption, credit = split_caption_credit(" ".join(hero.css(".c-image__title ::text").getall()))
-        return image(url, self.page.url, caption, credit)
 
 
 class Polopoly2019(PolopolyParser):
@@ -67,7 +60,7 @@ def _bio_content_authors(content: str) -> list[Author]:
     """The linked bios of AEM's ``bio-content``: staff writers, or the agency ("The Canadian" + "Press")."""
     try:
         bios = json.loads(content) if content.strip() else []
-    except json.JSONDecodeError:
+    except MALFORMED_JSON:
         return []
     found: list[Author] = []
     for bio in bios if isinstance(bios, list) else []:

@@ -15,10 +15,10 @@ import html
 import re
 from functools import cached_property
 
-from crawler.extract.blocks import Element, extract_blocks
+from crawler.extract.blocks import extract_blocks
 from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, split_byline
 from crawler.extract.images import image, image_from_json_ld
-from crawler.extract.page import Page, attribute, collapse_whitespace
+from crawler.extract.page import Element, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords, unique
 from crawler.record import Author, Block, Image
 from crawler.sites.site import Site, Source
@@ -50,6 +50,11 @@ class WordPress2019(ArticleParser):
     # Nodes nested in story parts (div.l-article__part); whole promos are skipped by _story_children.
     drop = (".c-readmore", ".c-video", "div.c-ad", "blockquote.twitter-tweet", "blockquote.instagram-media")
     boilerplate = (_READ_MORE,)
+    # The lead is often a video, whose poster is the JSON-LD image; a photo lead has a figure.
+    lead_figure_css = "figure.l-article__featured"
+    lead_image_css = ("img.c-figure__image::attr(data-src)", "img.c-figure__image::attr(src)")
+    caption_css = ".c-caption__desc, .c-figure__desc"
+    credit_css = "cite"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
@@ -72,16 +77,15 @@ class WordPress2019(ArticleParser):
         return _unescaped(self.page.article_json_ld.get("description")) or super().description()
 
     def authors(self) -> list[Author]:
-        byline = self.page.selector.css("div.c-byline__attribution")
+        """JSON-LD's authors, the byline's linked and written names, then its source (the agency)."""
+        byline = "div.c-byline__attribution"
         linked = [
-            author(collapse_whitespace(link.css("::text").get("")), attribute(link, "href"))
-            for link in byline.css("a.c-byline__name")
+            author(collapse_whitespace(self.page.first("::text", within=link) or ""), link.get("href"))
+            for link in self.page.nodes(f"{byline} a.c-byline__name")
         ]
         # Text outside the source span: "By Orhan Coskun and Suleiman Al-Khalidi".
-        bare = " ".join(
-            byline.xpath('./text() | ./*[not(contains(@class, "c-byline__source"))]//text()').getall()
-        )
-        sources = byline.css(".c-byline__source ::text").getall()
+        bare = " ".join(self.page.nodes(f"{byline}::text, {byline} > :not(.c-byline__source) ::text"))
+        sources = self.page.nodes(f"{byline} .c-byline__source ::text")
         return _without_outlet(
             merge_authors(
                 authors_from_json_ld(self.page.article_json_ld.get("author")),
@@ -102,15 +106,7 @@ class WordPress2019(ArticleParser):
             return []
         return extract_blocks(_story_children(self.story), self.drop, self.boilerplate)
 
-    def main_image(self) -> Image | None:
-        # The lead is often a video whose poster is the JSON-LD image; a photo lead has a figure.
-        figure = self.page.selector.css("figure.l-article__featured")
-        photo = figure.css("img.c-figure__image")
-        if photo:
-            url = attribute(photo, "data-src") or attribute(photo, "src", "")
-            caption = " ".join(figure.css(".c-caption__desc ::text, .c-figure__desc ::text").getall())
-            credit = " ".join(figure.css("cite ::text").getall())
-            return image(url, self.page.url, caption, credit)
+    def metadata_image(self) -> Image | None:
         return _json_ld_image(self.page)
 
 
@@ -144,7 +140,7 @@ class Gnca2015(ArticleParser):
     def keywords(self) -> list[str]:
         return _keywords(self.page)
 
-    def main_image(self) -> Image | None:
+    def metadata_image(self) -> Image | None:
         return _json_ld_image(self.page)
 
 

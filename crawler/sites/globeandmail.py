@@ -14,11 +14,10 @@ from urllib.parse import urlsplit
 
 from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import parse_date
-from crawler.extract.images import image, split_caption_credit
 from crawler.extract.page import JsonObject, Page, collapse_whitespace
 from crawler.extract.parser import ArticleParser, split_keywords, unique
 from crawler.extract.state import dig
-from crawler.record import Author, Image
+from crawler.record import Author
 from crawler.sites.platforms.arc import global_content
 from crawler.sites.site import Site, Source
 
@@ -49,6 +48,12 @@ class Arc(ArticleParser):
         )
     )
     boilerplate = (_AD_LABEL,)
+    headline_css = "h1.c-primary-title"
+    # The credit lines under the byline name the agencies ("The Canadian Press").
+    byline_css = "div.c-article-meta__creditlines .c-creditline ::text"
+    lead_figure_css = "article figure"
+    caption_css = "figcaption .caption"
+    credit_css = "figcaption .credit"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
@@ -58,16 +63,12 @@ class Arc(ArticleParser):
     def story(self) -> JsonObject:
         return global_content(self.page)
 
-    def headline(self) -> str | None:
-        return self.page.css_text("h1.c-primary-title") or super().headline()
-
     def description(self) -> str | None:
         return dig(self.story, "subheadlines", "basic") or super().description()
 
     def authors(self) -> list[Author]:
-        credit_lines = self.page.nodes("div.c-article-meta__creditlines .c-creditline ::text")
-        agencies = [author(name) for line in credit_lines for name in split_byline(line)]
-        return merge_authors(super().authors(), agencies)
+        """The metadata's people, then the agencies of the credit lines."""
+        return merge_authors(super().authors(), self.byline_authors())
 
     def section(self) -> str | None:
         return dig(self.story, "taxonomy", "primary_section", "name") or _breadcrumb_section(self.page)
@@ -75,18 +76,6 @@ class Arc(ArticleParser):
     def keywords(self) -> list[str]:
         return unique(
             collapse_whitespace(t) for t in self.page.nodes('a.c-topic-link[href*="/topics/"] ::text')
-        )
-
-    def main_image(self) -> Image | None:
-        figure = self.page.selector.css("article figure")
-        url = figure.css("img::attr(src)").get() if figure else None
-        if not url:
-            return super().main_image()
-        return image(
-            url,
-            self.page.url,
-            " ".join(figure.css("figcaption .caption ::text").getall()),
-            " ".join(figure.css("figcaption .credit ::text").getall()),
         )
 
     def is_accessible_for_free(self) -> bool | None:
@@ -109,15 +98,15 @@ class Legacy2014(ArticleParser):
         "div.story_tools",
         "section",
     )
+    lead_figure_css = "header figure"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return page.has("h1.entry-title")
 
     def headline(self) -> str | None:
-        # The h1 also holds an "Add to ..." watch-list link.
-        texts = self.page.selector.css("h1.entry-title").xpath("./text()").getall()
-        return collapse_whitespace(" ".join(texts)) or super().headline()
+        # The h1 also holds an "Add to ..." watch-list link: its own text only.
+        return self.page.all_text("h1.entry-title::text") or super().headline()
 
     def description(self) -> str | None:
         return self.page.css_attr("h1.entry-title", "title") or super().description()
@@ -141,14 +130,6 @@ class Legacy2014(ArticleParser):
     def keywords(self) -> list[str]:
         text = self.page.meta("keywords")
         return split_keywords(text, ";") if text else []
-
-    def main_image(self) -> Image | None:
-        figure = self.page.selector.css("header figure")
-        url = figure.css("img::attr(src)").get()
-        if not url:
-            return super().main_image()
-        caption, credit = split_caption_credit(" ".join(figure.css("figcaption ::text").getall()))
-        return image(url, self.page.url, caption, credit)
 
     def is_accessible_for_free(self) -> bool | None:
         return None  # the 2014 pages carry no paywall marker

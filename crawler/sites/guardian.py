@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import parse_date
 from crawler.extract.images import image, split_caption_credit
-from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.page import Page
 from crawler.extract.parser import ArticleParser, split_keywords
 from crawler.record import Author, Image
 from crawler.sites.site import Site, Source
@@ -55,9 +56,9 @@ class _GuardianParser(ArticleParser):
     """What both Guardian templates share: refusals, tags, agency credits, caption credits."""
 
     boilerplate = _PROMOS
-    #: CSS of the byline elements, whose unlinked text may name an agency. Separate selectors,
-    #: not one ``:is()``: each then runs on the attribute axis; mixed, they test every element.
-    byline_css: tuple[str, ...] = ('[data-component="meta-byline"]',)
+    caption_credit = _CREDIT
+    #: The byline's text, whose unlinked names may be agencies ("Associated Press in Valencia").
+    agencies_css: ClassVar[str] = '[data-component="meta-byline"] ::text'
 
     def not_an_article(self) -> str | None:
         if self.page.article_json_ld.get("@type") == "LiveBlogPosting":
@@ -71,16 +72,11 @@ class _GuardianParser(ArticleParser):
 
     def _with_agencies(self, people: Iterable[Author]) -> list[Author]:
         """The byline's people (without "Guardian staff"-style credits), then its agencies."""
-        byline = " ".join(self.page.nodes(", ".join(f"{css} ::text" for css in self.byline_css)))
+        byline = " ".join(self.page.nodes(self.agencies_css))
         agencies = [
             author(name) for part in split_byline(byline) if _AGENCY.match(name := _PLACE.sub("", part))
         ]
         return merge_authors((p for p in people if not _NO_ONE.match(p["name"])), agencies)
-
-    def _image(self, url: str | None, figcaption: str) -> Image | None:
-        if not url:
-            return super().main_image()
-        return image(url, self.page.url, *split_caption_credit(figcaption, _CREDIT))
 
 
 class DotcomRendering2021(_GuardianParser):
@@ -98,12 +94,15 @@ class DotcomRendering2021(_GuardianParser):
         return self._with_agencies(super().authors())
 
     def main_image(self) -> Image | None:
-        media = self.page.selector.css('[data-gu-name="media"] figure')
-        figcaption = media.css("figcaption")
-        return self._image(
-            _clean_image_url(self.page.article_json_ld.get("image")) or media.css("img::attr(src)").get(),
-            " ".join(figcaption[0].css("::text").getall()) if figcaption else "",
+        """JSON-LD's image without the share-card crop, else the media figure's; its caption's credit."""
+        figure = self.page.first('[data-gu-name="media"] figure')
+        url = _clean_image_url(self.page.article_json_ld.get("image")) or (
+            self.page.first("img::attr(src)", within=figure) if figure is not None else None
         )
+        if not url:
+            return self.metadata_image()
+        caption = self.page.css_text("figcaption", within=figure) if figure is not None else None
+        return image(url, self.page.url, *split_caption_credit(caption or "", self.caption_credit))
 
 
 class Frontend2014(_GuardianParser):
@@ -112,15 +111,15 @@ class Frontend2014(_GuardianParser):
     version = "2014-frontend"
     body_css = "div.content__article-body > *"
     drop = ("div.submeta", "div.after-article", ".ad-slot", ".element-rich-link", "div.element-embed")
-    byline_css = ('[data-component="meta-byline"]', ".content__headline--byline")
+    agencies_css = '[data-component="meta-byline"] ::text, .content__headline--byline ::text'
+    # og:title carries a suffix (" | Editorial"); the h1 is the display headline.
+    headline_css = "h1.content__headline"
+    lead_figure_css = "figure.media-primary"
+    lead_image_css = ("meta[itemprop=url]::attr(content)", "img::attr(src)")
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return page.contains("content__article-body")
-
-    def headline(self) -> str | None:
-        # og:title carries a suffix (" | Editorial"); the h1 is the display headline.
-        return self.page.css_text("h1.content__headline") or super().headline()
 
     def description(self) -> str | None:
         # The description meta tags prefix the tone ("Editorial: ..."); the standfirst does not.
@@ -142,19 +141,12 @@ class Frontend2014(_GuardianParser):
     def authors(self) -> list[Author]:
         people = [
             author(
-                collapse_whitespace(" ".join(person.css("[itemprop=name] ::text").getall())),
-                person.css("a[rel=author]::attr(href)").get(),
+                self.page.all_text("[itemprop=name]", within=person) or "",
+                self.page.first("a[rel=author]::attr(href)", within=person),
             )
-            for person in self.page.selector.css("[itemprop=author]")
+            for person in self.page.nodes("[itemprop=author]")
         ]
         return self._with_agencies([p for p in people if p["name"]] or super().authors())
-
-    def main_image(self) -> Image | None:
-        figure = self.page.selector.css("figure.media-primary")
-        return self._image(
-            figure.css("meta[itemprop=url]::attr(content)").get() or figure.css("img::attr(src)").get(),
-            " ".join(figure.css("figcaption ::text").getall()),
-        )
 
 
 def _clean_image_url(value: object) -> str | None:

@@ -40,8 +40,11 @@ SITE = Site(
     name="National Post",
     domains=("nationalpost.com",),
     parsers=(StoryV2, ContentGroup),
-    # /{section}/[{subsection}/]{slug}: the slug has at least three words.
-    article_url=re.compile(r"nationalpost\.com/(?:[\w-]+/){1,3}[a-z0-9]+(?:-[a-z0-9]+){2,}/?$"),
+    # /{section}/[{subsection}/]{slug}: the slug has at least three words. Wire stories of about
+    # 2017 to 2022 add the wire copy's id: /pmn/news-pmn/{slug}/wcm/{uuid}.
+    article_url=re.compile(
+        r"nationalpost\.com/(?:[\w-]+/){1,3}[a-z0-9]+(?:-[a-z0-9]+){2,}(?:/wcm/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})?/?$"
+    ),
     not_article_url=re.compile(
         r"nationalpost\.com/(?:category|author|tag|search|newsletters|subscribe|feed|sitemap)\b"
         r"|/(?:video|videos|gallery|galleries|photos|podcasts?|live)/"

@@ -19,7 +19,7 @@ from typing import Any
 from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import format_iso, parse_date
 from crawler.extract.images import image
-from crawler.extract.page import JsonObject, Page, attribute
+from crawler.extract.page import JsonObject, Page
 from crawler.extract.parser import ArticleParser
 from crawler.extract.state import dig, window_state
 from crawler.record import Author, Image
@@ -52,6 +52,11 @@ class Blox2023(ArticleParser):
         ".share-container",
         ".newsletter-signup",
     )
+    headline_css = "h1.headline"
+    lead_figure_css = "div.asset-photo figure"
+    lead_image_css = ("img::attr(data-src)", "img::attr(src)")
+    caption_css = ".caption-text"
+    credit_css = ".tnt-byline"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
@@ -60,27 +65,13 @@ class Blox2023(ArticleParser):
     def not_an_article(self) -> str | None:
         return _not_an_article(self.page)
 
-    def headline(self) -> str | None:
-        return self.page.css_text("h1.headline") or super().headline()
-
     def authors(self) -> list[Author]:
+        """The metadata's authors, then the byline's linked names (with their profile links)."""
         linked = [
-            author(link.css("::text").get(""), attribute(link, "href"))
-            for link in self.page.selector.css("header.asset-header a.tnt-user-name")
+            author(self.page.first("::text", within=link) or "", link.get("href"))
+            for link in self.page.nodes("header.asset-header a.tnt-user-name")
         ]
         return merge_authors(super().authors(), linked)
-
-    def main_image(self) -> Image | None:
-        figure = self.page.selector.css("div.asset-photo figure")
-        url = figure.css("img::attr(data-src), img::attr(src)").get()
-        if not url:
-            return super().main_image()
-        return image(
-            url,
-            self.page.url,
-            " ".join(figure.css(".caption-text ::text").getall()),
-            " ".join(figure.css(".tnt-byline ::text").getall()),
-        )
 
 
 class React2019(ArticleParser):
@@ -128,10 +119,10 @@ class React2019(ArticleParser):
         else:
             pairs = [
                 (
-                    entry.css(".article__author-name ::text").get(),
-                    entry.css(".article__author-credit ::text").get(),
+                    self.page.first(".article__author-name ::text", within=entry),
+                    self.page.first(".article__author-credit ::text", within=entry),
                 )
-                for entry in self.page.selector.css("div.article__byline .article__author")
+                for entry in self.page.nodes("div.article__byline .article__author")
             ]
         people = [author(name) for person, _ in pairs for name in split_byline(_string(person) or "")]
         agencies = [
@@ -155,10 +146,10 @@ class React2019(ArticleParser):
     def main_image(self) -> Image | None:
         lead = dig(self.story, "mainart", "images", 0)
         if not isinstance(lead, dict):
-            return super().main_image()
+            return self.metadata_image()
         url = dig(lead, "renditions", 0, "url") or lead.get("url")
         if not isinstance(url, str) or not url:
-            return super().main_image()
+            return self.metadata_image()
         credit = _string(lead.get("source")) or _string(lead.get("credit"))
         return image(url, self.page.url, _string(lead.get("caption")), credit)
 

@@ -93,6 +93,19 @@ class Corpus:
         if unchanged or (latest is None and self._knows_body(content_hash)):
             self.duplicates += 1
             return False
+        self._store(record, latest, validated)
+        return True
+
+    def revise(self, record: Record, validated: bool = False) -> int:
+        """Append a record as its article's next revision, even with its body unchanged; its revision.
+
+        For re-parsing (crawler/crawl/reparse.py), which decides itself what changed, field by
+        field: :meth:`add` would skip a record whose body and ``dateModified`` are stored.
+        """
+        return self._store(record, self._latest_of(record["id"]), validated)
+
+    def _store(self, record: Record, latest: _Latest | None, validated: bool) -> int:
+        """Append the record as the revision after ``latest``; its revision number."""
         stored = {**record, "revision": latest.revision + 1 if latest else 1}
         if not validated:
             validate_record(stored)
@@ -106,7 +119,8 @@ class Corpus:
         self._index.remember(stored, path, size)
         self.written[stored["site"]["id"]] += 1
         self.revisions += latest is not None
-        return True
+        revision: int = stored["revision"]
+        return revision
 
     def path_for(self, record: Record) -> Path:
         """Where a record goes: its site's file for the day it was published (else downloaded)."""

@@ -199,10 +199,15 @@ class CorpusIndex:
             db.execute("PRAGMA synchronous = NORMAL")
             db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as error:
-            raise CorpusError(
-                str(self.path), f"the corpus index is damaged ({error}); delete it and it is rebuilt"
-            ) from None
+            raise self._damaged(error) from None
         return db
+
+    def _damaged(self, error: sqlite3.Error) -> CorpusError:
+        return CorpusError(
+            str(self.path),
+            f"the corpus index is damaged ({error}); "
+            "deleting it is safe: the next run rebuilds it from the files",
+        )
 
     def _error(self, error: sqlite3.Error) -> CorpusError:
         """Said the way the corpus files say it, so a full disk reads the same whichever hit it."""
@@ -211,6 +216,8 @@ class CorpusIndex:
             return CorpusError(str(self.path), f"cannot write: {os.strerror(errno.ENOSPC)}")
         if name.startswith("SQLITE_READONLY"):
             return CorpusError(str(self.path), f"cannot write: {os.strerror(errno.EROFS)}")
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return self._damaged(error)
         return CorpusError(str(self.path), f"cannot write the corpus index: {error}")
 
 

@@ -1,4 +1,7 @@
-"""Reading a corpus back: records per site and day, field coverage, and a plain-text export."""
+"""Reading a corpus back: records per site and day, field coverage, and a plain-text export.
+
+Both stream the records (crawler/store/jsonl.py): their memory does not grow with the corpus.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,23 @@ class CorpusStats:
     per_day: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     present: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     records: Counter[str] = field(default_factory=Counter)
+    #: Records whose article and revision were already counted in their file: the corpus never
+    #: writes one twice, so they come from writers that ran at once (both append to the files of
+    #: the same site and day), or from files copied in by hand. Looked for file by file (records
+    #: come a file at a time), so memory stays that of one file's ids.
+    duplicates: int = 0
+    _seen: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    _file: tuple[str, str] = ("", "")
 
     def add(self, record: Record) -> None:
+        file = (record["site"]["id"], _day(record))
+        if file != self._file:
+            self._seen.clear()
+            self._file = file
+        version = (record["id"], record.get("revision", 1))
+        if version in self._seen:
+            self.duplicates += 1
+        self._seen.add(version)
         site = record["site"]["id"]
         self.records[site] += 1
         self.per_day[site][_day(record)] += 1
@@ -41,6 +59,11 @@ class CorpusStats:
             lines.extend(f"  {day}  {count}" for day, count in sorted(self.per_day[site].items()))
             lines.append(f"  coverage: {self.coverage_line(site)}")
         lines.append(f"total: {sum(self.records.values())} records in {len(self.records)} sites")
+        if self.duplicates:
+            lines.append(
+                f"duplicates: {self.duplicates} records repeat an article's revision already counted "
+                "(written by two runs at once?)"
+            )
         return "\n".join(lines)
 
 
@@ -56,18 +79,30 @@ def export_text(root: Path, out: Path) -> int:
     """Write each article's newest revision as ``<out>/<site>/<day>-<id>.txt`` in the seed's shape.
 
     The shape is ``date YYYY-MM-DD headline`` on the first line, then one paragraph per line.
-    Returns the number of files written.
+    Records are read twice rather than held: first to learn the newest revision of each
+    article stored more than once (most never are), then to write. Returns the number of
+    files written.
     """
-    newest: dict[str, Record] = {}
+    newest = _newest_revisions(root)
+    written = 0
     for record in read_records(root):
-        if record.get("revision", 1) >= newest.get(record["id"], {}).get("revision", 0):
-            newest[record["id"]] = record
-    for record in newest.values():
+        if record.get("revision", 1) != newest.get(record["id"], 1):
+            continue  # an older revision
         lines = [f"date {_day(record)} {record['headline']}", *(block["text"] for block in record["body"])]
         path = out / record["site"]["id"] / f"{_day(record)}-{record['id']}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomically(path, "\n".join(lines) + "\n")
-    return len(newest)
+        written += 1
+    return written
+
+
+def _newest_revisions(root: Path) -> dict[str, int]:
+    """The newest revision of each article of the corpus that has more than one."""
+    newest: dict[str, int] = {}
+    for record in read_records(root):
+        if record.get("revision", 1) > 1:
+            newest[record["id"]] = max(record["revision"], newest.get(record["id"], 1))
+    return newest
 
 
 def _day(record: Record) -> str:

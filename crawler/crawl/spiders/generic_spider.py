@@ -14,14 +14,12 @@ from typing import Any
 
 from crawler.crawl.spiders.site_spiders import SiteSpider
 from crawler.extract.generic import GenericParser
-from crawler.extract.urls import domain_of
+from crawler.extract.urls import domain_of, registered_domain
 from crawler.sites.site import Site, Source
 
-__all__ = ["GenericSpider", "feed_site"]
+__all__ = ["GenericSpider", "feed_site", "registered_domain"]
 
 _ANY_URL = re.compile(r".")
-# Second-level labels under a country code that a registrant cannot own ("example.co.uk").
-_PUBLIC_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"})
 
 
 def feed_site(url: str) -> Site:
@@ -39,13 +37,6 @@ def feed_site(url: str) -> Site:
         sources=(Source("feed", url),),
         language="",
     )
-
-
-def registered_domain(host: str) -> str:
-    """The domain a publisher registered: the last two labels, three under ``co.uk``-style suffixes."""
-    labels = host.split(".")
-    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _PUBLIC_SECOND_LEVEL else 2
-    return ".".join(labels[-keep:])
 
 
 class GenericSpider(SiteSpider):

@@ -125,7 +125,7 @@ class ArcStoryParser(ArticleParser):
 
     def main_image(self) -> Image | None:
         # The served (resized) image is the page's JSON-LD/og:image; ANS adds caption and credit.
-        lead = super().main_image()
+        lead = self.metadata_image()
         promo = dig(self.story, "promo_items", "basic")
         if lead is None or not isinstance(promo, dict):
             return lead

@@ -7,16 +7,13 @@ lines under it: the byline (linked ``a.bioLink`` profiles or bare text) and the 
 
 from __future__ import annotations
 
-from functools import cached_property
-
-from parsel import Selector, SelectorList
+from typing import ClassVar
 
 from crawler.extract.bylines import author, merge_authors, split_byline
 from crawler.extract.dates import parse_date
-from crawler.extract.images import image, split_caption_credit
-from crawler.extract.page import Page, attribute
+from crawler.extract.page import Page
 from crawler.extract.parser import ArticleParser
-from crawler.record import Author, Image
+from crawler.record import Author
 
 __all__ = ["PolopolyParser"]
 
@@ -28,36 +25,26 @@ class PolopolyParser(ArticleParser):
     """
 
     body_css = "div.articleBody > *"
-    drop = ("div.sideItems", "div.related", "div.tools", "div.StoryShareBottom")
+    drop: ClassVar[tuple[str, ...]] = ("div.sideItems", "div.related", "div.tools", "div.StoryShareBottom")
+    headline_css = "h1.articleHeadline"
+    lead_figure_css = "div.image.top"
+    caption_css = "p"
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         return page.has("div.articleBody")
 
-    def headline(self) -> str | None:
-        return self.page.css_text("h1.articleHeadline") or super().headline()
-
-    @cached_property
-    def story_data(self) -> SelectorList[Selector]:
-        """The ``div.s-data`` lines under the headline: byline and time stamps (one page walk for both)."""
-        return self.page.selector.css("div.s-data")
-
     def authors(self) -> list[Author]:
-        data = self.story_data
-        linked = [author(a.css("::text").get(""), attribute(a, "href")) for a in data.css("a.bioLink")]
-        bare = " ".join(data.xpath("./text()").getall())
+        """The byline lines (``div.s-data``): linked profiles, then bare names; then the metadata's."""
+        linked = [
+            author(self.page.first("::text", within=link) or "", link.get("href"))
+            for link in self.page.nodes("div.s-data a.bioLink")
+        ]
+        bare = " ".join(self.page.nodes("div.s-data::text"))
         return merge_authors(linked, (author(name) for name in split_byline(bare)), super().authors())
 
     def date_modified(self) -> str | None:
-        for stamp in self.story_data.css("span.date::text").getall():
+        for stamp in self.page.nodes("div.s-data span.date::text"):
             if "updated" in stamp.lower():
                 return parse_date(stamp)
         return super().date_modified()
-
-    def main_image(self) -> Image | None:
-        figure = self.page.selector.css("div.image.top")
-        url = figure.css("img::attr(src)").get()
-        if not url:
-            return super().main_image()
-        caption, credit = split_caption_credit(" ".join(figure.css("p ::text").getall()))
-        return image(url, self.page.url, caption, credit)

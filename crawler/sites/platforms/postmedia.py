@@ -6,7 +6,10 @@ own closing promos. What the platform gives every page:
 
 - a NewsArticle-family JSON-LD whose ``creator`` is the printed byline ("Lolita C. Baldor,
   The Associated Press"), while ``author`` is the WordPress account that filed it ("Special to
-  National Post" for a columnist, "The Associated Press" for wire copy);
+  National Post" for a columnist, "The Associated Press" for wire copy); pages of 2020 to 2022
+  may lack ``creator`` and the page state, and then only the byline markup names the writers:
+  ``.published-by__author`` for staff, ``.wire-published-by__authors`` and ``__company`` for
+  wire copy, whose names may come in capitals ("MARGOT KESSLER, AP Technology Writer");
 - ``<script id="page-data" type="application/json">``: the page's state, whose ``page`` holds
   the type ("story"), ``writers`` (``main`` accounts, ``wire`` printed names) and dates;
 - ``<html data-page-type="story">``;
@@ -24,8 +27,8 @@ import re
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, split_byline
-from crawler.extract.page import JsonObject, Page, attribute, collapse_whitespace
+from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, restore_case, split_byline
+from crawler.extract.page import MALFORMED_JSON, JsonObject, Page, collapse_whitespace, text_of
 from crawler.extract.parser import ArticleParser
 from crawler.extract.state import dig
 from crawler.extract.urls import joined_url
@@ -44,6 +47,8 @@ _BOOKKEEPING_KEYWORD = re.compile(
     r"|story|curated|newsroom daily|wired)$",
     re.IGNORECASE,
 )
+#: The wire copy's id that wire stories' URLs of about 2017 to 2022 end with: /{slug}/wcm/{uuid}.
+_WIRE_COPY_ID = re.compile(r"/wcm/[^/]+$")
 #: Credits that name an account or an arrangement, not a writer ("Special to National Post").
 _PLACEHOLDER_CREDIT = re.compile(r"^(?:special to|for)\b", re.IGNORECASE)
 #: Labels and widgets of the platform that sit between the paragraphs.
@@ -70,7 +75,7 @@ def _read_page_data(page: Page) -> JsonObject:
         return {}
     try:
         value, _ = json.JSONDecoder(strict=False).raw_decode(text, start)
-    except json.JSONDecodeError:
+    except MALFORMED_JSON:
         return {}
     return value if isinstance(value, dict) else {}
 
@@ -100,18 +105,24 @@ class PostmediaParser(ArticleParser):
 
     def not_an_article(self) -> str | None:
         # The <html> attribute is free; the page state is a large JSON document.
-        kind = self.page.selector.root.get("data-page-type") or self.state.get("type")
+        kind = self.page.root.get("data-page-type") or self.state.get("type")
         if isinstance(kind, str) and kind.strip().lower() in _NOT_ARTICLE_TYPES:
             return f"a Postmedia {kind.strip().lower()} page"
         return None
 
     def authors(self) -> list[Author]:
-        """The printed byline (JSON-LD ``creator``, else the state's writers), linked to profile pages."""
+        """The printed byline (JSON-LD ``creator``, else the state's writers, else the byline markup),
+        linked to profile pages."""
         accounts = authors_from_json_ld(self.page.article_json_ld.get("author"))
         links = {entry["name"].casefold(): entry["url"] for entry in accounts if "url" in entry}
-        sources = (self._creator_names, self._writer_names, lambda: [entry["name"] for entry in accounts])
+        sources = (
+            self._creator_names,
+            self._writer_names,
+            self._byline_names,
+            lambda: [entry["name"] for entry in accounts],
+        )
         for names in sources:
-            people = [name for name in names() if self._is_writer(name)]
+            people = [restore_case(name) for name in names() if self._is_writer(name)]
             if people:
                 return merge_authors(author(name, links.get(name.casefold())) for name in people)
         return []
@@ -133,6 +144,16 @@ class PostmediaParser(ArticleParser):
         main = [dig(entry, "name") for entry in writers.get("main") or []]
         return [part for name in (*wire, *main) if isinstance(name, str) for part in split_byline(name)]
 
+    def _byline_names(self) -> list[str]:
+        # The people first, then the wire agency ("The Associated Press").
+        queries = (".published-by__author, .wire-published-by__authors", ".wire-published-by__company")
+        return [
+            name
+            for query in queries
+            for node in self.page.nodes(query)
+            for name in split_byline(text_of(node))
+        ]
+
     def _is_writer(self, name: str) -> bool:
         return not _PLACEHOLDER_CREDIT.match(name) and name.casefold() != self.outlet.casefold()
 
@@ -146,11 +167,12 @@ class PostmediaParser(ArticleParser):
         return self._breadcrumb_of_url() or super().section()
 
     def _breadcrumb_of_url(self) -> str | None:
-        folder = urlsplit(self.page.url).path.rstrip("/").rsplit("/", 1)[0]
-        for link in self.page.selector.css("nav.breadcrumbs a"):
-            href = joined_url(attribute(link, "href", ""), self.page.url)
+        path = _WIRE_COPY_ID.sub("", urlsplit(self.page.url).path.rstrip("/"))
+        folder = path.rsplit("/", 1)[0]
+        for link in self.page.nodes("nav.breadcrumbs a"):
+            href = joined_url(link.get("href", ""), self.page.url)
             if href is not None and urlsplit(href).path.rstrip("/") == f"/category{folder}":
-                return collapse_whitespace(" ".join(link.css("::text").getall())) or None
+                return collapse_whitespace(text_of(link)) or None
         return None
 
     def keywords(self) -> list[str]:

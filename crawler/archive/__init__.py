@@ -1,0 +1,38 @@
+"""The web archive: every HTTP exchange of a crawl kept as WARC (ISO 28500), and read back.
+
+What it owns: writing exchanges as WARC request and response records, one gzip member each,
+into files per site rotated at a size (``writer``); cutting the torn last record a kill leaves
+(``members``); reading response records back, filtered by their headers before their bodies
+are read, from a file or from one record's offset (``reader``); undoing a body's
+``Content-Encoding`` within a size limit (``content``); running a writer in a process of its
+own, fed through a socket (``serve``). FastWARC writes and parses the records.
+
+It knows WARC files, not sites, pages or Scrapy (``crawler.crawl`` archives a crawl's exchanges
+and replays and re-parses from here): it imports nothing of crawler's but the shared modules
+(``crawler.errors``, ``crawler._version``).
+"""
+
+from crawler.archive.content import decode_content
+from crawler.archive.reader import (
+    ArchivedResponse,
+    ResponseHead,
+    archive_files,
+    read_heads,
+    read_response,
+    read_responses,
+)
+from crawler.archive.writer import DEFAULT_MAX_SIZE, ArchiveWriter, Exchange, Location
+
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "ArchiveWriter",
+    "ArchivedResponse",
+    "Exchange",
+    "Location",
+    "ResponseHead",
+    "archive_files",
+    "decode_content",
+    "read_heads",
+    "read_response",
+    "read_responses",
+]

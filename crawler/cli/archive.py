@@ -1,0 +1,79 @@
+"""``crawler reparse``: the corpus re-parsed from its web archive, after the parsers improved."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from crawler.cli.common import DEFAULT_CORPUS, existing_corpus
+from crawler.errors import CrawlerError
+
+
+def add_commands(commands: Any) -> None:
+    """Add ``reparse`` to the command line."""
+    reparse = commands.add_parser(
+        "reparse",
+        help="re-parse the archived article pages with today's parsers; store what changed as new revisions",
+    )
+    reparse.add_argument(
+        "sites", nargs="*", metavar="SITE", help="site folders of the archive (default: every one)"
+    )
+    reparse.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    reparse.add_argument(
+        "--archive", type=Path, metavar="DIR", help="the WARC archive (default: the corpus folder's warc/)"
+    )
+    reparse.add_argument("--since", help="only pages fetched since: 2d, 12h, 2024-05-01, or an ISO date-time")
+    reparse.add_argument("--until", help="only pages fetched until (same forms)")
+    reparse.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="write nothing: count per site and field what would change, with a few diffs",
+    )
+    reparse.add_argument(
+        "--examples", type=int, default=3, metavar="N", help="changes shown as diffs per site (default: 3)"
+    )
+    reparse.add_argument("--gzip", action="store_true", help="write new corpus files gzip-compressed")
+    reparse.add_argument(
+        "--processes",
+        default="0",
+        metavar="N",
+        help="parse in N processes beside this one, or auto: one with a second CPU (default: 0, in this one)",
+    )
+    reparse.set_defaults(run=_run_reparse)
+
+
+def _processes(value: str) -> int | str:
+    """--processes as PARSE_PROCESSES takes it; a bad value is one line naming it."""
+    from crawler.crawl.parse_workers import parse_processes
+
+    try:
+        parse_processes(value)
+    except ValueError as error:
+        raise CrawlerError(f"--processes: {error}") from None
+    return value
+
+
+def _run_reparse(arguments: argparse.Namespace) -> int:
+    from crawler.crawl.reparse import reparse
+    from crawler.crawl.window import DateWindow
+
+    corpus = existing_corpus(arguments.dir)
+    window = DateWindow.of(arguments.since, arguments.until)
+    started = time.monotonic()
+    report = reparse(
+        corpus,
+        arguments.archive or corpus / "warc",
+        arguments.sites,
+        window,
+        dry_run=arguments.dry_run,
+        examples=arguments.examples,
+        compress=arguments.gzip,
+        processes=_processes(arguments.processes),
+    )
+    print(report.summary())
+    pages = sum(site.pages for site in report.sites)
+    written = " (dry run: nothing written)" if arguments.dry_run else ""
+    print(f"{pages} pages in {time.monotonic() - started:.1f} s{written}")
+    return 0
