@@ -6,6 +6,7 @@ import re
 import warnings
 from datetime import datetime, timezone
 
+import lxml.html
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -15,8 +16,10 @@ from parsel import Selector, SelectorList
 from crawler.extract._fast import (
     css_to_xpath_on_class_axis,
     css_to_xpath_plainly,
+    html_fragments,
     may_hold_mojibake,
     may_hold_mojibake_plainly,
+    new_element,
     parse_utf8,
     parse_utf8_plainly,
 )
@@ -295,6 +298,26 @@ def test_a_page_parsed_from_its_bytes_is_the_tree_parsel_builds_of_its_text(body
     elif fast is not None:
         assert etree.tostring(fast.getroottree()) == etree.tostring(plain.getroottree())
         assert {type(element) for element in fast.iter()} == {type(element) for element in plain.iter()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PAGE_PIECES, min_size=1, max_size=20).map("".join).filter(lambda html: "\x00" not in html))
+def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes(fragment: str) -> None:
+    try:
+        theirs = lxml.html.fragments_fromstring(fragment)
+    except (etree.ParserError, AssertionError) as refusal:  # a whole document, not a fragment
+        with pytest.raises(type(refusal)):
+            html_fragments(fragment)
+        return
+    ours = html_fragments(fragment)
+    assert [piece if isinstance(piece, str) else lxml.html.tostring(piece) for piece in ours] == [
+        piece if isinstance(piece, str) else lxml.html.tostring(piece) for piece in theirs
+    ]
+    wrapper, plain_wrapper = new_element("crawler-fragment"), lxml.html.Element("crawler-fragment")
+    wrapper.extend(piece for piece in ours if not isinstance(piece, str))
+    plain_wrapper.extend(piece for piece in theirs if not isinstance(piece, str))
+    assert lxml.html.tostring(wrapper) == lxml.html.tostring(plain_wrapper)
+    assert [type(node) for node in wrapper.iter()] == [type(node) for node in plain_wrapper.iter()]
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,10 @@ from parsel.csstranslator import HTMLTranslator
 __all__ = [
     "css_to_xpath_on_class_axis",
     "css_to_xpath_plainly",
+    "html_fragments",
     "may_hold_mojibake",
     "may_hold_mojibake_plainly",
+    "new_element",
     "parse_utf8",
     "parse_utf8_plainly",
 ]
@@ -88,7 +90,7 @@ def parse_utf8(body: bytes, url: str) -> Any | None:
     """
     if b"\x00" in body:
         return None
-    parser = _utf8_parser()
+    parser = _parser("utf-8")
     try:
         root = etree.fromstring(body, parser=parser, base_url=url)
     except etree.XMLSyntaxError:
@@ -98,12 +100,38 @@ def parse_utf8(body: bytes, url: str) -> Any | None:
     return root
 
 
-def _utf8_parser() -> Any:
-    """This thread's HTML parser for UTF-8 bytes (lxml parsers are not shared between threads)."""
-    parser = getattr(_PARSERS, "utf8", None)
+def new_element(tag: str) -> Any:
+    """``lxml.html.Element(tag)``, in a document whose elements get their classes in C."""
+    return _parser(None).makeelement(tag)
+
+
+def html_fragments(html: str) -> list[Any]:
+    """``lxml.html.fragments_fromstring(html)``, in a document whose elements get their classes in C."""
+    found: list[Any] = lxml.html.fragments_fromstring(html, parser=_parser(None))
+    return found
+
+
+#: lxml.html's element classes, picked in C: lxml.html's own parser picks them by a Python
+#: callback for every element a query or an iteration reads.
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
+def _parser(encoding: str | None) -> Any:
+    """This thread's HTML parser for bytes in ``encoding`` (None: for text); lxml parsers are not shared.
+
+    It keeps no table of ids: no query looks nodes up by ``id()``.
+    """
+    key = f"html-{encoding}"
+    parser = getattr(_PARSERS, key, None)
     if parser is None:
-        parser = lxml.html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
-        _PARSERS.utf8 = parser
+        parser = etree.HTMLParser(recover=True, encoding=encoding, huge_tree=True, collect_ids=False)
+        parser.set_element_class_lookup(_HTML_CLASSES)
+        setattr(_PARSERS, key, parser)
     return parser
 
 

@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-import lxml.html
 from lxml import etree
 
+from crawler.extract._fast import html_fragments, new_element
 from crawler.extract._query import css_to_xpath
 from crawler.extract.page import Element, collapse_whitespace
 from crawler.record import Block
@@ -57,7 +57,7 @@ def extract_blocks(
     patterns of whole block texts that are not the article's own words.
     """
     # Copies of the elements go under one wrapper, so the drop query runs once, not per element.
-    wrapper = lxml.html.Element(_WRAPPER_TAG)
+    wrapper = new_element(_WRAPPER_TAG)
     pieces: list[Element | str] = []
     for element in elements:
         if not isinstance(element, str):
@@ -79,7 +79,7 @@ def blocks_from_html(fragments: Iterable[str], drop: Sequence[str] = ()) -> list
     """Blocks from HTML strings (e.g. the paragraphs of an embedded JSON story)."""
     elements: list[Element | str] = []
     for fragment in fragments:
-        elements.extend(lxml.html.fragments_fromstring(fragment))
+        elements.extend(html_fragments(fragment))
     return extract_blocks(elements, drop)
 
 
