@@ -15,8 +15,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "crawler"
 
-#: Modules any room may import: the package's version, its typed errors, atomic file writes.
-SHARED = {"crawler._version", "crawler.errors", "crawler.files"}
+#: Modules any room may import: the package's version, its typed errors, atomic file writes, the
+#: CPUs a process may use.
+SHARED = {"crawler._version", "crawler.errors", "crawler.files", "crawler.cpus"}
 #: What each room may import besides itself and SHARED; rooms not listed (the CLI, the
 #: configuration, the scheduler, the package's front door) may import anything.
 MAY_IMPORT: dict[str, set[str]] = {

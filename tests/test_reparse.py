@@ -17,8 +17,8 @@ import pytest
 
 from crawler.archive import read_response
 from crawler.crawl.reparse import reparse
-from crawler.crawl.window import DateWindow
 from crawler.extract.page import Page
+from crawler.extract.window import DateWindow
 from crawler.sites.ctvnews import Aem2023
 from crawler.sites.fixtures import discover
 from crawler.sites.parse import parse

@@ -38,9 +38,9 @@ from pathlib import Path
 
 from crawler.archive import ArchivedResponse, ResponseHead, archive_files, read_responses
 from crawler.crawl.parse_workers import FetchedPage, PageParser
-from crawler.crawl.settings import DOWNLOAD_MAXSIZE
-from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError, UnknownSiteError
+from crawler.extract.page import MAX_PAGE_SIZE
+from crawler.extract.window import DateWindow
 from crawler.record import Record, article_schema
 from crawler.sites import site_for_url
 from crawler.sites.fixtures import field_differences
@@ -302,7 +302,7 @@ async def _reparse_sites(
 
 async def _parse(parser: PageParser, response: ArchivedResponse) -> Record:
     """The page's record by today's parsers, as the crawl parsed it (its body decoded, its fetch time)."""
-    content = response.decoded_body(DOWNLOAD_MAXSIZE)
+    content = response.decoded_body(MAX_PAGE_SIZE)
     return await parser.parse(
         FetchedPage(content, response.url, response.content_type, response.date, response.status)
     )

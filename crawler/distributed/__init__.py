@@ -44,6 +44,7 @@ from crawler.distributed.coordinator import Coordinator, redacted
 from crawler.distributed.scheduler import RedisScheduler, SharedQueue
 from crawler.errors import CrawlerError
 from crawler.state import connect
+from crawler.store.merge import worker_folder
 
 __all__ = [
     "Coordinator",
@@ -60,11 +61,6 @@ __all__ = [
 def worker_name() -> str:
     """The default worker name: unique on the machine and among machines."""
     return f"{socket.gethostname()}-{os.getpid()}"
-
-
-def worker_folder(corpus_dir: Path, worker: str) -> Path:
-    """Where a worker writes its corpus files."""
-    return corpus_dir / "workers" / worker
 
 
 def check_redis(url: str) -> None:

@@ -32,7 +32,7 @@ from crawler.record import Record
 from crawler.store.corpus import Corpus
 from crawler.store.jsonl import corpus_files, read_records, records_after
 
-__all__ = ["MergeReport", "merge_corpora", "whole_records", "worker_folders"]
+__all__ = ["MergeReport", "merge_corpora", "whole_records", "worker_folder", "worker_folders"]
 
 _SCRATCH = """
 PRAGMA journal_mode = OFF;
@@ -66,6 +66,11 @@ class MergeReport:
             f"{self.read} records read from {self.folders} worker folders: {self.added} added to "
             f"{target}/ ({self.revisions} as new revisions), {self.duplicates} already there"
         )
+
+
+def worker_folder(corpus_dir: Path, worker: str) -> Path:
+    """Where a worker (of a distributed crawl, or an ingest's task) writes its corpus files."""
+    return corpus_dir / "workers" / worker
 
 
 def worker_folders(corpus_dir: Path) -> list[Path]:
