@@ -13,12 +13,11 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +29,7 @@ from crawler.record import Record
 from crawler.sites.fixtures import discover
 from crawler.store.jsonl import corpus_files, records_after
 from tests.conftest import FIXTURES
+from tests.loopback import serving
 from tests.test_generic import URL as GENERIC_URL
 from tests.test_generic import graph_page
 
@@ -179,16 +179,9 @@ def serve_tree(tree: Tree) -> Iterator[Tree]:
         def log_message(self, *_: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    tree.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as port:
+        tree.port = port
         yield tree
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _exchange(capture: Capture) -> list[bytes]:

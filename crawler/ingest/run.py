@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,70 +58,84 @@ def ingest(
     files once this many articles are kept (files already reading stop at what was left).
     """
     out.mkdir(parents=True, exist_ok=True)
-    out = out.resolve()
-    progress = progress or Progress(quiet=True)
-    report = IngestReport(len(sources))
-    pending: deque[WarcSource] = deque()
-    for source in sources:
-        earlier = done_report(out, source, selection)
-        if earlier is not None:
-            report.add(earlier, earlier=True)
-        else:
-            pending.append(source)
-    shutil.rmtree(out / PARTIAL, ignore_errors=True)  # tasks a kill cut short: their files are read again
-    started = time.monotonic()
-    progress.show(report.progress_line(0.0), now=True)
+    run = _Run(out.resolve(), selection, compress, max_articles, progress or Progress(quiet=True))
+    pending = run.pending(sources)
+    shutil.rmtree(run.out / PARTIAL, ignore_errors=True)  # tasks a kill cut short: read again
+    run.progress.show(run.report.progress_line(0.0), now=True)
     with _executor(processes or usable_cpus(), dask) as (executor, slots):
-        window = slots if max_articles is not None or slots == 1 else len(pending)
-
-        def task(source: WarcSource) -> FileTask:
-            most = None if max_articles is None else max_articles - report.kept
-            return FileTask(source, out, selection, compress, most)
-
-        def finished(report_of_file: FileReport) -> None:
-            report.add(report_of_file)
-            for warning in report_of_file.warnings:
-                progress.note(f"crawler: warning: {warning}")
-            progress.show(report.progress_line(time.monotonic() - started))
-
-        _run(executor, window, pending, task, finished, report, max_articles, progress)
-    progress.close()
-    folders = [worker_folder(out, source.key) for source in sources]
+        run.read(pending, executor, slots)
+    run.progress.close()
+    folders = [worker_folder(run.out, source.key) for source in sources]
     read = [folder for folder in folders if (folder / REPORT_FILE).is_file()]
     if read:
-        report.merge = merge_corpora(read, out, compress)
-    return report
+        run.report.merge = merge_corpora(read, run.out, compress)
+    return run.report
 
 
-def _run(
-    executor: Executor,
-    window: int,
-    pending: deque[WarcSource],
-    task: Callable[[WarcSource], FileTask],
-    finished: Callable[[FileReport], None],
-    report: IngestReport,
-    max_articles: int | None,
-    progress: Progress,
-) -> None:
-    """Keep ``window`` tasks running until every file is read or the articles wanted are kept."""
-    running: dict[Future[FileReport], WarcSource] = {}
-    while pending or running:
-        while pending and len(running) < window and (max_articles is None or report.kept < max_articles):
-            source = pending.popleft()
-            running[executor.submit(ingest_file, task(source))] = source
-        if not running:
+@dataclass
+class _Run:
+    """One run's settings and what it has done so far."""
+
+    out: Path
+    selection: Selection
+    compress: bool
+    max_articles: int | None
+    progress: Progress
+    report: IngestReport = field(default_factory=lambda: IngestReport(0))
+    started: float = field(default_factory=time.monotonic)
+
+    def pending(self, sources: Sequence[WarcSource]) -> deque[WarcSource]:
+        """The files to read; those an earlier run finished are counted from their reports."""
+        self.report.files = len(sources)
+        pending: deque[WarcSource] = deque()
+        for source in sources:
+            earlier = done_report(self.out, source, self.selection)
+            if earlier is not None:
+                self.report.add(earlier, earlier=True)
+            else:
+                pending.append(source)
+        return pending
+
+    def read(self, pending: deque[WarcSource], executor: Executor, slots: int) -> None:
+        """Keep tasks running (all at once, or ``slots`` while articles are counted) until every
+        file is read or the articles wanted are kept."""
+        window = slots if self.max_articles is not None or slots == 1 else len(pending)
+        running: dict[Future[FileReport], WarcSource] = {}
+        while pending or running:
+            while pending and len(running) < window and not self._enough():
+                source = pending.popleft()
+                running[executor.submit(ingest_file, self._task(source))] = source
+            if not running:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                self._finished(running.pop(future), future)
+
+    def _task(self, source: WarcSource) -> FileTask:
+        most = None if self.max_articles is None else self.max_articles - self.report.kept
+        return FileTask(source, self.out, self.selection, self.compress, most)
+
+    def _enough(self) -> bool:
+        return self.max_articles is not None and self.report.kept >= self.max_articles
+
+    def _finished(self, source: WarcSource, future: Future[FileReport]) -> None:
+        """Count a file's report, or say why it could not be read (it is then not done)."""
+        try:
+            report = future.result()
+        except CrawlerError as error:
+            self._failed(str(error))
             return
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in done:
-            source = running.pop(future)
-            try:
-                finished(future.result())
-            except CrawlerError as error:
-                report.failed.append(str(error))
-                progress.note(f"crawler: error: {error}")
-            except Exception as error:  # a task lost with its worker, a bug: the file is not done
-                report.failed.append(f"{source.location}: {type(error).__name__}: {error}")
-                progress.note(f"crawler: error: {report.failed[-1]}")
+        except Exception as error:  # a task lost with its worker, a bug: the file is not done
+            self._failed(f"{source.location}: {type(error).__name__}: {error}")
+            return
+        self.report.add(report)
+        for warning in report.warnings:
+            self.progress.note(f"crawler: warning: {warning}")
+        self.progress.show(self.report.progress_line(time.monotonic() - self.started))
+
+    def _failed(self, line: str) -> None:
+        self.report.failed.append(line)
+        self.progress.note(f"crawler: error: {line}")
 
 
 @contextmanager

@@ -72,14 +72,17 @@ def ingest_file(task: FileTask) -> FileReport:
 
 
 def done_report(out: Path, source: WarcSource, selection: Selection) -> FileReport | None:
-    """The report of a file an earlier run read to its end with the same selection, or None."""
+    """The report of a file an earlier run read to its end with the same selection, or None.
+
+    A file is known by its key (its URL's path): the same file from a mirror (another
+    ``--cc-news-base``) is the file already read."""
     path = worker_folder(out, source.key) / REPORT_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         report = FileReport.from_json(data)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    same = data.get("selection") == selection.describe() and report.source == source.location
+    same = data.get("selection") == selection.describe()
     return report if same and report.complete else None
 
 
