@@ -62,7 +62,8 @@ def ingest(
     pending = run.pending(sources)
     shutil.rmtree(run.out / PARTIAL, ignore_errors=True)  # tasks a kill cut short: read again
     run.progress.show(run.report.progress_line(0.0), now=True)
-    with _executor(processes or usable_cpus(), dask) as (executor, slots):
+    # No more processes than files: a single file is read in this process.
+    with _executor(min(processes or usable_cpus(), max(len(pending), 1)), dask) as (executor, slots):
         run.read(pending, executor, slots)
     run.progress.close()
     folders = [worker_folder(run.out, source.key) for source in sources]
