@@ -101,7 +101,7 @@ def _run_corpus_export(arguments: argparse.Namespace) -> int:
 
 def _bound(text: str | None) -> str | None:
     """A date bound as the dataset takes it: ``2d`` and ``12h`` become the moment they stand for."""
-    from crawler.crawl.window import RELATIVE, parse_moment
+    from crawler.extract.window import RELATIVE, parse_moment
 
     if text is None or not RELATIVE.match(text.strip().lower()):
         return text

@@ -23,8 +23,8 @@ from crawler.cli.common import (
     web_url,
     web_urls,
 )
-from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError
+from crawler.extract.window import DateWindow
 from crawler.sites import all_sites, get_site
 
 if TYPE_CHECKING:

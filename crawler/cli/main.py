@@ -1,8 +1,9 @@
 """The ``crawler`` command: the user's words, mapped to the calls that do the work.
 
-Each command lives in its own module (``pages``, ``sites``, ``corpus``, ``crawl``, ``archive``), which adds
-its sub-command to the parser and runs it; this module parses, dispatches, and turns a typed
-error into one line and an exit status (``EXIT_STATUSES`` in ``common``).
+Each command lives in its own module (``pages``, ``sites``, ``corpus``, ``crawl``, ``archive``,
+``ingest``), which adds its sub-command to the parser and runs it; this module parses,
+dispatches, and turns a typed error into one line and an exit status (``EXIT_STATUSES`` in
+``common``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from crawler._version import __version__
-from crawler.cli import archive, corpus, crawl, pages, sites
+from crawler.cli import archive, corpus, crawl, ingest, pages, sites
 from crawler.cli.common import (
     ERROR_STATUS,
     EXIT_STATUSES,
@@ -68,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"crawler {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for module in (pages, sites, corpus, crawl, archive):
+    for module in (pages, sites, corpus, crawl, archive, ingest):
         module.add_commands(commands)
     return parser
 

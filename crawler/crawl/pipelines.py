@@ -26,7 +26,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.crawl.incremental import article_state, requested_url
 from crawler.crawl.stores import crawl_state, shared_articles
 from crawler.errors import CorpusError, CrawlerError, InvalidRecordError
-from crawler.record.validation import ValidRecord, validate_record
+from crawler.record.validation import validate_record
 from crawler.state import CrawlState, SqliteCrawlState
 from crawler.store.corpus import Corpus, SharedIndex
 from crawler.store.lock import acquire, lock_corpus, release
@@ -54,7 +54,7 @@ def stop_crawl(crawler: Any, error: CrawlerError) -> None:
 class ValidationPipeline:
     """Drops (and logs, with field and reason) any record that breaks the Article schema.
 
-    The parser's own records (ValidRecord) were checked as they were made and pass as they are.
+    Every item is checked, whichever spider, middleware or parser made it.
     """
 
     def __init__(self, stats: Any = None) -> None:
@@ -65,8 +65,6 @@ class ValidationPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(item, ValidRecord):
-            return item  # checked by the parser that made it
         try:
             validate_record(item)
         except InvalidRecordError as error:

@@ -1,4 +1,4 @@
-"""Redirects: loops and unreadable targets stopped and reported as such; meta refresh read cheaply.
+"""Redirects: loops and unreadable targets stopped and reported as such; meta refresh read in the head.
 
 Scrapy follows up to ``REDIRECT_MAX_TIMES`` redirects, but a loop back to a URL already
 requested is dropped silently by its duplicate filter; a server that redirects in a circle
@@ -6,8 +6,9 @@ then leaves no trace in the crawl's counts. This middleware sees each redirect b
 Scrapy's does and refuses one that leads back to a URL of the same chain.
 
 Scrapy's meta-refresh middleware decodes every HTML response whole to read its first 4,096
-characters (``response.text``); the parser decodes the bytes itself, so that decode is paid
-twice per article. Ours asks Scrapy's only when the page's head says "refresh" at all.
+characters (``response.text``), though the parser reads the bytes itself. Ours asks Scrapy's
+only when the page's head says "refresh" at all, and follows the same refreshes
+(tests/test_redirects.py compares the two).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Scrapy settings: polite by default (robots.txt, AutoThrottle, low concurrency, retries)."""
 
 from crawler._version import __version__
+from crawler.extract.page import MAX_PAGE_SIZE
 
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.crawl.spiders"]
@@ -28,7 +29,7 @@ RETRY_BACKOFF_MAX = 120.0
 #: Scrapy's own "Gave up retrying" line would be a second, at ERROR.
 RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_MAXSIZE = MAX_PAGE_SIZE
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 
@@ -44,7 +45,7 @@ PARSE_PROCESSES = "auto"
 PARSE_TIME_LIMIT = 10.0
 PARSE_MAX_TAGS = 1_000_000
 #: Records per response handled at once. A page yields one record, and Scrapy starts this many
-#: asyncio tasks for every response it scrapes (its default of 100 costs ~1 ms per page).
+#: asyncio tasks for every response it scrapes (its default is 100).
 CONCURRENT_ITEMS = 1
 
 ITEM_PIPELINES = {

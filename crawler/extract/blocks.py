@@ -6,23 +6,22 @@ classifies each remaining element, and drops lines that are boilerplate by their
 ("Story continues below advertisement") or carry no words.
 
 It works on the lxml tree the page was already parsed into. BeautifulSoup was the first
-choice here, but building a soup costs about 2 ms even for a 3 KB fragment, which alone
-puts the 300 pages/s target out of reach (see bench/parse.py).
+choice here, but building a soup of each fragment again put the 300 pages/s target out of
+reach (see bench/parse.py).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-import cssselect
 from lxml import etree
 
+from crawler.extract._fast import html_fragments, new_element
 from crawler.extract._query import css_to_xpath
-from crawler.extract.page import Element, collapse_whitespace, html_fragments, new_element
+from crawler.extract.page import Element, collapse_whitespace
 from crawler.record import Block
 
 # Labels and prompts that never belong to an article, on any site.
@@ -62,11 +61,11 @@ def extract_blocks(
     pieces: list[Element | str] = []
     for element in elements:
         if not isinstance(element, str):
-            element = element.__copy__()  # lxml copies the whole subtree; copy.deepcopy's memo costs more
+            element = copy.deepcopy(element)
             element.tail = None
             wrapper.append(element)
         pieces.append(element)
-    for node in _dropper((*COMMON_DROP, *drop)).doomed(wrapper):
+    for node in _drop_query((*COMMON_DROP, *drop))(wrapper):
         if node is not wrapper and node.getparent() is not None:
             node.drop_tree()
     for line_break in wrapper.iter("br"):  # "one<br>two" reads "one two"
@@ -84,99 +83,10 @@ def blocks_from_html(fragments: Iterable[str], drop: Sequence[str] = ()) -> list
     return extract_blocks(elements, drop)
 
 
-@dataclass(frozen=True)
-class _Dropper:
-    """The nodes of a fragment that a site's drop selectors match, found testing few nodes in XPath.
-
-    libxml2 evaluates a predicate at about 0.35 µs per node: eight class selectors over a
-    100-node body cost a quarter of a millisecond. A simple selector (``div.ad``, ``.promo``,
-    ``#gate``, ``[data-x]``) cannot match a node that lacks a certain class or id substring or
-    attribute, so only nodes that have one of those are tested against the selectors' XPath.
-    Bare tags are matched in C; selectors with combinators keep a path of their own.
-    """
-
-    tags: tuple[str, ...]
-    #: a search for any of the class (id) substrings; None when no selector needs one
-    classes: re.Pattern[str] | None
-    ids: re.Pattern[str] | None
-    #: (attribute, a substring its value must hold, lower-cased; "" for any value)
-    attributes: tuple[tuple[str, str], ...]
-    test: etree.XPath | None  # whether a node matches one of the simple selectors
-    paths: etree.XPath | None  # the other selectors, run on the fragment
-
-    def doomed(self, fragment: Element) -> list[Element]:
-        """Every node of the fragment (the fragment included) that a selector matches."""
-        found = list(fragment.iter(*self.tags)) if self.tags else []
-        if self.test is not None:
-            test = self.test
-            found += [node for node in fragment.iter(etree.Element) if self._may_match(node) and test(node)]
-        if self.paths is not None:
-            found += self.paths(fragment)
-        return found
-
-    def _may_match(self, node: Element) -> bool:
-        if self.classes and (names := node.get("class")) and self.classes.search(names):
-            return True
-        if self.ids and (ident := node.get("id")) and self.ids.search(ident):
-            return True
-        for name, part in self.attributes:
-            value = node.get(name)
-            if value is not None and part in value.lower():
-                return True
-        return False
-
-
 @cache
-def _dropper(selectors: tuple[str, ...]) -> _Dropper:
-    tags: list[str] = []
-    hints: dict[str, list[Any]] = {"class": [], "id": [], "attribute": []}
-    tests: list[str] = []
-    paths: list[str] = []
-    for group in selectors:
-        for selector in cssselect.parse(group):
-            tree = selector.parsed_tree
-            xpath = css_to_xpath(selector.canonical())
-            hint = _hint(tree)
-            if isinstance(tree, cssselect.parser.Element) and tree.element:
-                tags.append(tree.element.lower())
-            elif hint is not None:
-                hints[hint[0]].append(hint[1])
-                tests.append("self::" + xpath.removeprefix("descendant-or-self::"))
-            else:
-                paths.append(xpath)
-    return _Dropper(
-        tags=tuple(tags),
-        classes=_any_of(hints["class"]),
-        ids=_any_of(hints["id"]),
-        attributes=tuple(hints["attribute"]),
-        test=etree.XPath(f"boolean({' or '.join(tests)})") if tests else None,
-        paths=etree.XPath(" | ".join(paths)) if paths else None,
-    )
-
-
-def _any_of(substrings: list[str]) -> re.Pattern[str] | None:
-    """A search for any of the substrings: one C call for a node, where ``any(...)`` made ten."""
-    return re.compile("|".join(map(re.escape, substrings))) if substrings else None
-
-
-def _hint(tree: Any) -> tuple[str, Any] | None:
-    """What a node needs to match a simple selector: a class or id substring, or an attribute.
-
-    None for a combinator, or a selector with nothing of the kind (``*``, ``:not(...)``).
-    """
-    while tree is not None:
-        if isinstance(tree, cssselect.parser.Class):
-            return ("class", tree.class_name)
-        if isinstance(tree, cssselect.parser.Hash):
-            return ("id", tree.id)
-        if isinstance(tree, cssselect.parser.Attrib) and tree.namespace is None and tree.operator != "!=":
-            # Every operator but "exists" needs its value within the attribute's ("!=" needs none).
-            value = (tree.value.value or "") if tree.value is not None else ""
-            return ("attribute", (tree.attrib.lower(), value.lower()))
-        if isinstance(tree, (cssselect.parser.Element, cssselect.parser.CombinedSelector)):
-            return None
-        tree = getattr(tree, "selector", None)  # a pseudo-class or :not() on a simpler selector
-    return None
+def _drop_query(selectors: tuple[str, ...]) -> etree.XPath:
+    """One query for the nodes any of the CSS selectors matches."""
+    return etree.XPath(" | ".join(css_to_xpath(selector) for selector in selectors))
 
 
 def _blocks(elements: Iterable[Element | str]) -> list[Block]:
@@ -243,13 +153,10 @@ def _is_link_only(element: Element, text: str) -> bool:
 
 
 def _text(node: Element | str) -> str:
-    """A node's words, white space collapsed (its ``<br>`` tails start with a space: extract_blocks).
-
-    libxml2 gathers the text in C, seven times as fast as joining ``itertext()``'s pieces.
-    """
+    """A node's words, white space collapsed (its ``<br>`` tails start with a space: extract_blocks)."""
     if isinstance(node, str):
         return collapse_whitespace(node)
-    return collapse_whitespace(etree.tostring(node, method="text", encoding=str, with_tail=False))
+    return collapse_whitespace("".join(node.itertext()))
 
 
 def _is_boilerplate(block: Block, patterns: Sequence[re.Pattern[str]]) -> bool:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
+from crawler.extract._fast import may_hold_mojibake
+
 __all__ = ["Decoded", "decode_cp1252", "decode_html", "reads_as_utf8", "repair_mojibake", "text_problem"]
 
 _UTF8 = frozenset({"utf-8", "utf8"})
@@ -34,14 +36,6 @@ _CONTINUATION = "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6
 )
 #: A UTF-8 lead byte read as Windows-1252, then its continuation bytes: one mojibake character.
 _MOJIBAKE = re.compile(f"[\xc2-\xf4][{_CONTINUATION}]{{1,3}}")
-_LEADS = tuple(chr(code) for code in range(0xC2, 0xF5))
-#: The same pair as UTF-8 bytes: a lead character is ``\xc3`` and one byte, and each continuation
-#: character starts with one of five bytes.
-_MOJIBAKE_UTF8 = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
-#: ``_may_hold_mojibake`` finds ``\xc3`` bytes one at a time while they are on average at least
-#: this many bytes apart (checked every so many bytes found), else a regex search takes over.
-_SPARSE_LEAD_SPACING = 1200
-_LEADS_PER_DENSITY_CHECK = 32
 
 
 @dataclass(frozen=True)
@@ -72,7 +66,7 @@ def reads_as_utf8(body: bytes, content_type: str | None) -> bool:
 
     Whether they really are UTF-8 shows when they are parsed or decoded (crawler/extract/page.py).
     """
-    return _label(body, content_type) in _UTF8 and not _may_hold_mojibake(body)
+    return _label(body, content_type) in _UTF8 and not may_hold_mojibake(body)
 
 
 def _label(body: bytes, content_type: str | None) -> str | None:
@@ -92,52 +86,25 @@ def _decode_utf8(body: bytes, label: str) -> Decoded:
         html = body.decode("utf-8")
     except UnicodeDecodeError:
         return Decoded(decode_cp1252(body), "cp1252", as_sent=False)
-    repaired = repair_mojibake(html, utf8_body=body)
+    repaired = repair_mojibake(html)
     return Decoded(repaired, label, as_sent=repaired is html)
 
 
-def repair_mojibake(text: str, utf8_body: bytes | None = None) -> str:
+def repair_mojibake(text: str) -> str:
     """Text with each run of UTF-8-read-as-Windows-1252 turned back into its character.
 
-    Returns ``text`` itself when there is nothing to repair. The regex scan of a whole page
-    costs about 2 ms on a 240 KB page with accents, so it runs only where mojibake may be:
-    where ``utf8_body`` (the UTF-8 bytes ``text`` was decoded from) holds a lead character
-    followed by a continuation character, else where ``text`` holds a lead character at all.
+    Returns ``text`` itself when there is nothing to repair.
     """
-    maybe = _may_hold_mojibake(utf8_body) if utf8_body is not None else any(lead in text for lead in _LEADS)
-    if not maybe or not _MOJIBAKE.search(text):
+    if not _MOJIBAKE.search(text):
         return text
     return _MOJIBAKE.sub(_unmangle, text)
-
-
-def _may_hold_mojibake(utf8_body: bytes) -> bool:
-    """Whether UTF-8 bytes hold a lead character followed by a continuation character.
-
-    Every such pair starts with a ``\xc3`` byte. ``bytes.find`` reaches the next one at memchr
-    speed and a match tests it (about 1 µs a byte found), where the regex steps through every
-    byte of the page (about 0.8 ns a byte): finding them one by one wins while they are sparse,
-    as on English pages (a 3 MB page with 800 of them: 0.7 ms against 2.4 ms), and the regex
-    takes over where they are dense, as on a page full of accented letters.
-    """
-    position = utf8_body.find(b"\xc3")
-    found = 0
-    while position >= 0:
-        if _MOJIBAKE_UTF8.match(utf8_body, position):
-            return True
-        found += 1
-        if found % _LEADS_PER_DENSITY_CHECK == 0 and position < found * _SPARSE_LEAD_SPACING:
-            return _MOJIBAKE_UTF8.search(utf8_body, position + 1) is not None
-        position = utf8_body.find(b"\xc3", position + 1)
-    return False
 
 
 def text_problem(text: str) -> str | None:
     """What makes a record's text undecodable, or None: replacement characters, left-over mojibake."""
     if "\ufffd" in text:
         return "the text holds undecodable bytes (U+FFFD replacement characters)"
-    # Every lead character (U+00C2 to U+00F4) is a \xc3 byte and one more in UTF-8: a search of
-    # the bytes for it costs a quarter of the regex's, and most texts have none.
-    found = _MOJIBAKE.search(text) if b"\xc3" in text.encode("utf-8", "surrogatepass") else None
+    found = _MOJIBAKE.search(text)
     if found:
         return f"the text holds mojibake ({found.group()!r})"
     return None

@@ -24,20 +24,6 @@ _ZONES = {
 }  # fmt: skip
 _TZINFOS = {name: int(hours * 3600) for name, hours in _ZONES.items()}
 _MONTH_ABBREVIATION_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.")
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_MONTHS = {name: month for month, full in enumerate(_MONTH_NAMES, start=1) for name in (full, full[:3])}
-_MONTHS["Sept"] = 9
-#: The display dates of CTV's and the Globe's older templates ("Last Updated Tuesday, September 27,
-#: 2022 3:18PM EDT", "Monday, Dec. 29 2014, 6:00 PM EST"): read here in a few microseconds, where
-#: dateutil's fuzzy parse takes half a millisecond, to the same moment.
-_DISPLAY_DATE = re.compile(
-    r"(?:Last Updated\s+)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+)?"
-    rf"(?P<month>{'|'.join(sorted(_MONTHS, key=len, reverse=True))})\.?\s+(?P<day>\d{{1,2}}),?\s+"
-    r"(?P<year>\d{4}),?\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<half>[AP]M)\s+(?P<zone>[A-Z]{1,4})"
-)
 
 
 _NEGATIVE_YEAR = re.compile(r"[-\u2212]\d")
@@ -59,7 +45,7 @@ def parse_date(value: Any) -> str | None:
     text = value.strip()
     if _NEGATIVE_YEAR.match(text):
         return None  # before year 1: no datetime holds it, and no reading may drop its sign
-    moment = _from_iso(text) or _from_text(text)
+    moment = _from_iso(text) or _from_dateutil(text)
     if moment is None or moment.tzinfo is None or not _plausible(moment):
         return None
     return format_iso(moment)
@@ -77,29 +63,6 @@ def _from_iso(text: str) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        return None
-
-
-def _from_text(text: str) -> datetime | None:
-    return _from_display_date(text) or _from_dateutil(text)
-
-
-def _from_display_date(text: str) -> datetime | None:
-    found = _DISPLAY_DATE.fullmatch(text)
-    if not found or found["zone"] not in _TZINFOS or not 1 <= int(found["hour"]) <= 12:
-        return None
-    hour = int(found["hour"]) % 12 + (12 if found["half"] == "PM" else 0)
-    zone = timezone(timedelta(seconds=_TZINFOS[found["zone"]]))
-    try:
-        return datetime(
-            int(found["year"]),
-            _MONTHS[found["month"]],
-            int(found["day"]),
-            hour,
-            int(found["minute"]),
-            tzinfo=zone,
-        )
-    except ValueError:  # no such day
         return None
 
 

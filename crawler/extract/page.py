@@ -7,18 +7,16 @@ parser that asks ten questions parses the HTML once.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import Any, AnyStr, TypeVar
+from typing import Any, TypeVar
 
-import lxml.html
-from lxml import etree
 from parsel import Selector
 
-from crawler.extract._query import PageSelector, compiled, first_compiled
+from crawler.extract._fast import parse_utf8
+from crawler.extract._query import PageSelector, compiled
 from crawler.extract.charset import decode_cp1252, decode_html, reads_as_utf8
 
 JsonObject = dict[str, Any]
@@ -30,6 +28,9 @@ _JSON_LD_DEPTH = 8
 #: An lxml HTML element (lxml ships no type stubs of its own).
 Element = Any
 T = TypeVar("T")
+#: The largest page body read: a crawl's ``DOWNLOAD_MAXSIZE``, and the most an archived body may
+#: inflate to when a re-parse or an ingest undoes its ``Content-Encoding``.
+MAX_PAGE_SIZE = 10 * 1024 * 1024
 
 _ARTICLE_TYPES = frozenset(
     {
@@ -48,74 +49,13 @@ _ARTICLE_TYPES = frozenset(
 )
 
 
-_PARSERS = threading.local()
-_HTML_CLASSES = etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement,
-    comment=lxml.html.HtmlComment,
-    pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity,
-)
-_INVALID_ENCODING = etree.ErrorTypes.ERR_INVALID_ENCODING
-
-
-def _parser(encoding: str | None) -> Any:
-    """This thread's HTML parser for bytes in ``encoding`` (None: for text); lxml parsers are not shared.
-
-    Its element classes are lxml.html's, picked in C. It keeps no table of ids: no query looks
-    nodes up by id(), and filling it costs 6% of a parse.
-    """
-    key = f"html-{encoding}"
-    parser = getattr(_PARSERS, key, None)
-    if parser is None:
-        parser = etree.HTMLParser(recover=True, encoding=encoding, huge_tree=True, collect_ids=False)
-        parser.set_element_class_lookup(_HTML_CLASSES)
-        setattr(_PARSERS, key, parser)
-    return parser
-
-
-def new_element(tag: str) -> Any:
-    """A new element, root of a document of its own, whose descendants get their classes in C.
-
-    ``lxml.html.Element`` makes one whose document runs lxml.html's Python class lookup for
-    every element later read in it (a microsecond or two each).
-    """
-    return _parser(None).makeelement(tag)
-
-
-def html_fragments(html: str) -> list[Any]:
-    """The elements (and leading text) of an HTML fragment, as ``lxml.html.fragments_fromstring``."""
-    found: list[Any] = lxml.html.fragments_fromstring(html, parser=_parser(None))
-    return found
-
-
-def _parse_utf8(body: bytes, url: str) -> Any:
-    """The lxml tree of a page's UTF-8 bytes, or None when parsel's careful path should do it.
-
-    Parsel parses with ``lxml.html.HTMLParser``, whose element classes are chosen by a Python
-    callback for every element a query returns; ours picks the same ``HtmlElement`` in C. Bytes
-    holding NUL, bytes that are not UTF-8 (libxml2 reports them), and bytes that give no tree
-    go to parsel, which strips and repairs them.
-    """
-    if b"\x00" in body:
-        return None
-    parser = _parser("utf-8")
-    try:
-        # Not stripped as parsel does: libxml2 skips the white space, and strip() copies the page.
-        root = etree.fromstring(body, parser=parser, base_url=url)
-    except etree.XMLSyntaxError:
-        return None
-    if any(error.type == _INVALID_ENCODING for error in parser.error_log):
-        return None  # not UTF-8 after all: the page is decoded and parsed as text
-    return root
-
-
 class Page:
     """A fetched HTML page and the facts of its fetch.
 
     Made from text (``Page(html, url)``) or from the bytes a server sent (``Page.from_bytes``).
     A page whose bytes are UTF-8, as most are, keeps them: lxml parses them as they are,
     ``contains`` looks in them, and ``html`` decodes them only when a parser reads the page as
-    text. Most templates never do, and decoding costs about 2 ms per MB.
+    text, which most templates never do.
     """
 
     def __init__(
@@ -181,20 +121,15 @@ class Page:
         """The page's text from the first occurrence of ``literal`` (from the last ``back_to`` before
         it, or the page's start, when one is given); "" when the page does not hold ``literal``.
 
-        Embedded state sits in a page's last part. Once lxml has read the page's bytes as UTF-8,
-        only that part is decoded: decoding a whole page costs about 0.3 ms, and the text takes
-        two to four times the bytes' memory.
+        Parsers read a page's embedded state (a script's JSON) from the literal that opens it.
         """
-        if self._html is None and self.raw is not None and "selector" in self.__dict__:
-            start = _start_of(self.raw, literal.encode("utf-8"), back_to.encode("utf-8"))
-            if start < 0:
-                return ""
-            try:
-                return self.raw[start:].decode("utf-8")
-            except UnicodeDecodeError:
-                pass  # the page's text, as ``html`` decodes it, decides
-        start = _start_of(self.html, literal, back_to)
-        return self.html[start:] if start >= 0 else ""
+        html = self.html
+        start = html.find(literal)
+        if start < 0:
+            return ""
+        if back_to:
+            start = max(html.rfind(back_to, 0, start), 0)
+        return html[start:]
 
     def size(self) -> int:
         """The page's length: its bytes when it has them, else its characters."""
@@ -237,7 +172,7 @@ class Page:
     @cached_property
     def selector(self) -> Selector:
         """The whole page as a parsel selector (lxml underneath)."""
-        root = _parse_utf8(self.raw, self.url) if self.raw is not None else None
+        root = parse_utf8(self.raw, self.url) if self.raw is not None else None
         if root is not None:
             return PageSelector(root=root, type="html")
         # Reading ``html`` finds out whether bytes lxml refused are UTF-8 at all.
@@ -303,12 +238,8 @@ class Page:
         return found
 
     def first(self, query: str, within: Element | None = None) -> Any | None:
-        """The first element (or string) a CSS query selects, or None.
-
-        A query of one compound selector stops testing elements at its first match.
-        """
-        first_only = first_compiled(query)
-        found: list[Any] = (first_only or compiled(query))(self.root if within is None else within)
+        """The first element (or string) a CSS query selects, or None."""
+        found = self.nodes(query, within)
         return found[0] if found else None
 
     def has(self, query: str, within: Element | None = None) -> bool:
@@ -334,14 +265,6 @@ class Page:
 def text_of(found: Element | str) -> str:
     """A selected string as it is; an element's text, its descendants' included (what `` ::text`` selects)."""
     return found if isinstance(found, str) else " ".join(found.itertext())
-
-
-def _start_of(text: AnyStr, literal: AnyStr, back_to: AnyStr) -> int:
-    """Where ``Page.text_from``'s part starts in the page's text or bytes; -1 without ``literal``."""
-    found = text.find(literal)
-    if found < 0 or not back_to:
-        return found
-    return max(text.rfind(back_to, 0, found), 0)
 
 
 @dataclass
@@ -396,16 +319,5 @@ def _types_of(obj: JsonObject) -> set[str]:
 
 
 def collapse_whitespace(text: str) -> str:
-    """One space for every run of white space (non-breaking and zero-width ones included).
-
-    ``str.split()`` splits on exactly what the regex ``\\s`` matches (Unicode white space), at
-    a third of the cost; this runs on every text node of every body. Printable text (no white
-    space but the ASCII space, no zero-width characters: two texts in three) with no space to
-    collapse is returned as it is, in a fraction of that.
-    """
-    if text.isprintable():
-        if "  " not in text and text[:1] != " " and text[-1:] != " ":
-            return text
-    elif "\u200b" in text or "\ufeff" in text:
-        text = text.replace("\u200b", "").replace("\ufeff", "")
-    return " ".join(text.split())
+    """One space for every run of white space (non-breaking and zero-width ones included)."""
+    return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())

@@ -24,21 +24,20 @@ def window_state(page: Page, name: str) -> JsonObject:
 
 
 def search_from(pattern: re.Pattern[str], html: str, literal: str) -> re.Match[str] | None:
-    """The first match of a pattern whose every match starts with ``literal``.
+    """The first match of a pattern in the page's text.
 
-    ``str.find`` reaches the literal several times faster than the regex engine scans a page.
+    ``literal``, the text every match starts with, is no longer used: searching from its first
+    occurrence did not pay. Kept until CBC's parser, its caller, calls ``pattern.search``.
     """
-    start = html.find(literal)
-    return pattern.search(html, start) if start >= 0 else None
+    return pattern.search(html)
 
 
 def json_after(text: str, marker: re.Pattern[str]) -> JsonObject:
     """The JSON object that follows the first match of ``marker`` in the text, or an empty dict.
 
     A plain search of the page's text (Fusion's ``globalContent``, ``__NEXT_DATA__``, a
-    ``window`` global): far cheaper than an XPath over every script element's text. Callers
-    pass the page's text from where the marker's literal first occurs (``Page.text_from``):
-    ``bytes.find`` reaches it several times faster than the regex engine steps through a page.
+    ``window`` global), where an XPath would read every script element's text. Callers pass
+    the page's text from where the marker's literal first occurs (``Page.text_from``).
     """
     match = marker.search(text)
     if not match:

@@ -21,16 +21,6 @@ def is_tracking_parameter(name: str) -> bool:
     return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
 
 
-#: An absolute http(s) URL that ``urljoin`` gives back as it is: an ASCII host, no white space, no
-#: ";" (urljoin drops an empty last-segment parameter), no empty query or fragment (it drops those).
-_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.\-:@%_~!$&'()*+,=]+(?:/[^\s?#;]*)?(?:\?[^\s#]+)?(?:#\S+)?")
-
-
-def absolute_url(url: str, base: str) -> str:
-    """``urljoin(base, url)``, without its 10 µs for the absolute URLs most pages give."""
-    return url if _PLAIN_ABSOLUTE.fullmatch(url) else urljoin(base, url)
-
-
 def joined_url(url: str, base: str) -> str | None:
     """A page's link made absolute, or None where urljoin refuses it.
 
@@ -38,7 +28,7 @@ def joined_url(url: str, base: str) -> str | None:
     ``https://<![CDATA[host/...``): one bad link must cost its field, not the record.
     """
     try:
-        return absolute_url(url, base)
+        return urljoin(base, url)
     except ValueError:
         return None
 
@@ -53,7 +43,7 @@ def cleaned_link(url: str, base: str) -> str | None:
 
 def clean_url(url: str, base: str | None = None) -> str:
     """Absolute URL without tracking parameters or fragment; host lower-cased."""
-    absolute = absolute_url(url.strip(), base) if base else url.strip()
+    absolute = urljoin(base, url.strip()) if base else url.strip()
     parts = urlsplit(absolute)
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_parameter(k)

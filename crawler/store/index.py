@@ -1,9 +1,9 @@
 """What a corpus folder holds, indexed in SQLite beside its files, so opening it reads only what is new.
 
 The corpus deduplicates against every record it holds: the newest revision of each article and
-the hash of every body. Kept in memory, that index costs about 400 bytes per article and, worse,
-is rebuilt by reading every record each time a crawl starts: minutes and hundreds of megabytes
-for a corpus that a scheduled crawl has grown for months. Here it lives in ``.index.sqlite`` in
+the hash of every body. Kept in memory, that index grows with every article and, worse, is
+rebuilt by reading every record each time a crawl starts, a long read of a corpus that a
+scheduled crawl has grown for months. Here it lives in ``.index.sqlite`` in
 the corpus folder (indexed lookups, batched writes), with the size of each file it covers.
 
 The JSON Lines files stay the truth; the index follows them. Opening the corpus reads what was

@@ -27,9 +27,9 @@ from crawler.crawl.discovery import ListingTooLargeError, parse_listing
 from crawler.crawl.meta import FETCHED_AT_META, LISTED_DATE_META, PENDING_SITEMAPS_META, SITEMAP_DEPTH_META
 from crawler.crawl.outcomes import STATS_PREFIX, download_outcome, log_words, quiet_robots_txt_failures
 from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_budget
-from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError
 from crawler.extract.urls import cleaned_link, joined_url
+from crawler.extract.window import DateWindow
 from crawler.sites import all_sites
 from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget
 from crawler.sites.site import Site, Source
