@@ -130,3 +130,108 @@ def test_a_long_article_of_paragraphs_is_taken_from_the_fast_extraction(
 def test_a_short_extraction_asks_readability_and_justext_too(monkeypatch: pytest.MonkeyPatch) -> None:
     page = _page(["The council voted on Tuesday to widen the road past the school, after a long debate."] * 2)
     assert _fast_flags(monkeypatch, page) == [True, False]
+
+
+# -- the article's own words, and nothing of the site's --------------------------
+
+URL = "https://www.valleyledger.example/2024/03/library-reopens"
+TITLE = "Valley library reopens after two years"
+STORY = [
+    "The valley library reopened its doors on Saturday morning after two years of repairs to the roof "
+    "and the reading rooms, and more than four hundred people queued in the rain to get inside.",
+    "The old building had been closed since a storm tore away part of the roof, flooding the archive "
+    "in the basement and ruining several thousand books that were never digitised.",
+    "Volunteers spent months drying maps and parish records page by page in the school gymnasium, "
+    "and most of the town's nineteenth-century newspapers were saved in the end.",
+    "The new reading rooms have wider windows, a ramp at the main entrance and a children's corner "
+    "with a small stage, where the first story hour was held on Saturday afternoon.",
+    "The librarian said the library would open late on Thursdays from April, and that the archive "
+    "would take requests again once the catalogue of the rescued records is finished.",
+]
+
+
+def _story_page(inside: str = "", head: str = "", before: str = "", after: str = "", url: str = URL) -> Page:
+    """A news page of a site with no module: ``inside`` sits between the article's second and
+    third paragraphs, ``before`` between the headline and the first, ``after`` after the article."""
+    paragraphs = [f"<p>{text}</p>" for text in STORY]
+    return Page.from_bytes(
+        f"""<!doctype html><html lang="en"><head><title>{TITLE}</title>{head}</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<main><article><h1>{TITLE}</h1>{before}
+{"".join(paragraphs[:2])}{inside}{"".join(paragraphs[2:])}
+</article>{after}</main><footer><p>Valley Ledger, 1 Main Street</p></footer></body></html>""".encode(),
+        url,
+    )
+
+
+def _texts(page: Page) -> list[str]:
+    return [block["text"] for block in generic_blocks(page, [TITLE])]
+
+
+def test_a_story_page_gives_its_paragraphs_and_nothing_else() -> None:
+    assert _texts(_story_page()) == STORY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more: Council votes to sell the old fire station",
+        "Lea también: El Congreso aprueba el presupuesto",
+        "LE PUEDE INTERESAR: La ficha del expresidente en Nueva York",
+        "Lesen Sie auch: Die neue Brücke ist fertig",
+        "Thanks for signing up!",
+        "By signing up you consent to receive the above newsletter from Valley Media Inc.",
+        "Get the day's top headlines delivered to your inbox every morning by subscribing to our newsletter.",
+        "The Ledger will soon launch Valley Weekend, a weekly newsletter about what to do in the valley.",
+        "Follow the Ledger on Twitter and Instagram @ValleyLedger",
+        "¡Mira lo que tiene nuestro canal de YouTube!",
+        "For the latest stories download the Ledger apps for iOS and Android.",
+        "Sie sind aktuell nicht eingeloggt.",
+        "View Comments",
+        "Reading time: 3 minutes",
+        "Filed under: Libraries | Valley",
+        "Photo: Jane Doe/Valley Ledger",
+    ],
+)
+def test_promo_lines_inside_the_article_go(line: str) -> None:
+    assert _texts(_story_page(inside=f"<p>{line}</p>")) == STORY
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow-up work on the archive will take another year, the librarian said on Saturday.",
+        "Comments from readers poured in after the library posted photos of the flooded archive.",
+        "You are not alone if you missed the old building, the mayor told the crowd at the door.",
+        # A paragraph of the article may mention a newsletter; a promo is a line or two.
+        "The library will also sign up readers for its newsletter at the desk, the librarian said, "
+        "and the newsletter will list the archive's opening hours, the dates of story hours and "
+        "the talks planned for the spring, starting with a history of the valley's mills and "
+        "the families who ran them for more than a century before the flood of 1952 closed them.",
+    ],
+)
+def test_article_paragraphs_that_look_like_promos_stay(line: str) -> None:
+    assert line in _texts(_story_page(inside=f"<p>{line}</p>"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Updated: Tue., Nov. 19, 2019 at 3:05 p.m. EST",
+        "Aktualisiert am 23.10.2018, 14:30 Uhr",
+        "2023-11-03",
+        "Last modified:",
+    ],
+)
+def test_date_lines_go(line: str) -> None:
+    assert _texts(_story_page(inside=f"<p>{line}</p>")) == STORY
+
+
+def test_numbers_alone_are_no_date_line() -> None:
+    table = "<table><tr><th>Year</th><th>Loans</th></tr><tr><td>2019</td><td>5.000</td></tr></table>"
+    assert any("5.000" in text for text in _texts(_story_page(inside=table)))
+
+
+def test_a_cookie_notice_goes() -> None:
+    notice = "<p>We use cookies to improve your experience of our website.</p>"
+    assert _texts(_story_page(before=notice)) == STORY

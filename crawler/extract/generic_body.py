@@ -8,8 +8,8 @@ run around it:
 
 * before: elements a reader never sees are removed (``hidden``, ``display:none``, hover
   cards and tooltips), since their text would otherwise run into the paragraph that holds them;
-* after: the headline repeated as the first block, image credits, and promo lines ("Sign
-  up for our newsletter", "DON'T MISS", "Tell us what you think") are dropped;
+* after: the headline repeated as the first block, and promo, credit and date lines
+  (``crawler.extract.boilerplate``) are dropped;
 * the blocks keep their kind (paragraph, heading, list, quote), as site parsers give them.
 
 No rule names a site or a page.
@@ -24,6 +24,7 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.extract.boilerplate import is_date_line, is_promo
 from crawler.extract.page import Element, Page, collapse_whitespace
 from crawler.record import Block
 
@@ -48,20 +49,6 @@ _MAYBE_UNSEEN_CLASS = re.compile(
     r"hid|invisible|sr-only|screen-reader|d-none|tooltip|pop(?:over|up)|rollover|hover-?card"
 )
 
-# Whole blocks that are the site talking about itself, not the article.
-_PROMOS = (
-    re.compile(r"^(?:advertisement|ad|sponsored|share|share this( article| story)?|tweet|email)$", re.I),
-    re.compile(r"^(?:don'?t miss|see more|read more|related|more from|recommended|trending)\b.{0,60}$", re.I),
-    re.compile(r"\b(?:sign up|subscribe)\b.{0,80}\b(?:newsletters?|inbox|e-?mails?)\b", re.I),
-    re.compile(r"\bnewsletters?\b.{0,80}\b(?:sign up|subscribe)\b", re.I),
-    re.compile(
-        r"^(?:tell us what you think|leave a (?:comment|reply)|\d* ?comments?|join the conversation)\b", re.I
-    ),
-    re.compile(r"^(?:click here|follow us|follow (?:him|her|them) on)\b", re.I),
-    re.compile(r"^(?:have a (?:news )?tip\??)", re.I),
-    re.compile(r"^(?:photo|image|picture|credit|source)s?\s*(?::|©|by\b)", re.I),
-    re.compile(r"^(?:©|copyright\b)", re.I),
-)
 _HAS_WORD = re.compile(r"\w")
 #: Characters from which a fast extraction is taken without asking readability and justext.
 _SURE_LENGTH = 1000
@@ -82,7 +69,11 @@ def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
     if body is None:
         return []
     link_texts = {_key("".join(link.itertext())) for link in tree.iter("a")} - {""}
-    blocks = [block for block in _blocks(body, link_texts) if not _is_promo(block["text"])]
+    blocks = [
+        block
+        for block in _blocks(body, link_texts)
+        if not is_promo(block["text"]) and not is_date_line(block["text"])
+    ]
     return _without_trailing_headings(_without_repeated_title(blocks, titles))
 
 
@@ -202,10 +193,6 @@ def _text(element: Element) -> str:
         " ".join(element.itertext()) if element.tag == "table" else "".join(element.itertext())
     )
     return text if _HAS_WORD.search(text) else ""
-
-
-def _is_promo(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _PROMOS)
 
 
 def _without_repeated_title(blocks: list[Block], titles: Iterable[str]) -> list[Block]:
