@@ -235,3 +235,29 @@ def test_numbers_alone_are_no_date_line() -> None:
 def test_a_cookie_notice_goes() -> None:
     notice = "<p>We use cookies to improve your experience of our website.</p>"
     assert _texts(_story_page(before=notice)) == STORY
+
+
+def test_an_article_a_script_renders_is_read_from_its_noscript_copy() -> None:
+    """Blog platforms ship the post in a script template, and again in ``noscript`` for readers
+    without scripts: that copy is the article (a precision-first extraction threw it away)."""
+    post = "".join(f"<p>{text}</p>" for text in STORY)
+    page = Page.from_bytes(
+        f"""<html><head><title>{TITLE}</title></head><body><div class="post">
+<h3 class="post-title">{TITLE}</h3><div class="post-header"><span>May 19, 2020</span></div>
+<div class="post-body"><script type="text/template">{post}</script><noscript>{post}</noscript></div>
+</div></body></html>""".encode(),
+        URL,
+    )
+    assert _texts(page) == STORY
+
+
+def test_sub_heads_a_table_of_contents_links_to_stay() -> None:
+    """A sub-head that is also a link's text is another story's headline, unless the link leads
+    to the sub-head itself: the article's own table of contents."""
+    contents = (
+        '<ul class="toc"><li><a href="#rooms">The new rooms</a></li>'
+        '<li><a href="#archive">The archive</a></li></ul>'
+    )
+    sections = '<h2 id="rooms">The new rooms</h2>'
+    page = _story_page(inside=sections, before=contents)
+    assert "The new rooms" in _texts(page)

@@ -1,15 +1,16 @@
 """The article body of a page no site module knows: trafilatura finds it, our rules clean it.
 
-trafilatura (with ``favor_precision``) is the best-scoring main-content finder on the
-article-extraction benchmark (see ``bench/extraction.py``), so it picks the article's
-paragraphs (fast, and with its readability/justext comparison only where that looks
-doubtful). What it still lets through is the same on most sites, so three general rules
+trafilatura is the best main-content finder on the evaluation sets (``bench/extraction.py``), so
+it picks the article's paragraphs: in its balanced mode (its ``favor_precision`` mode threw away
+whole articles, such as a blog post kept in a ``noscript`` copy, for little precision the rules
+below do not also give), fast, with its readability/justext comparison only where the fast
+result looks doubtful. What it still lets through is the same on most sites, so general rules
 run around it:
 
 * before: elements a reader never sees are removed (``hidden``, ``display:none``, hover
   cards and tooltips), since their text would otherwise run into the paragraph that holds them;
-* after: the headline repeated as the first block, and promo, credit and date lines
-  (``crawler.extract.boilerplate``) are dropped;
+* after: the headline repeated as the first block, blocks that are the whole text of a link to
+  another page, and promo, credit and date lines (``crawler.extract.boilerplate``) are dropped;
 * the blocks keep their kind (paragraph, heading, list, quote), as site parsers give them.
 
 No rule names a site or a page.
@@ -50,6 +51,8 @@ _MAYBE_UNSEEN_CLASS = re.compile(
 )
 
 _HAS_WORD = re.compile(r"\w")
+#: Link targets that are not another page: the page itself, an address, a script.
+_NOT_ANOTHER_PAGE = ("#", "mailto:", "tel:", "javascript:")
 #: Characters from which a fast extraction is taken without asking readability and justext.
 _SURE_LENGTH = 1000
 _BLOCK_TYPES = {"head": "heading", "list": "list", "quote": "quote"}
@@ -68,7 +71,7 @@ def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
     body = _article(tree, page.url)
     if body is None:
         return []
-    link_texts = {_key("".join(link.itertext())) for link in tree.iter("a")} - {""}
+    link_texts = _other_pages_link_texts(tree)
     blocks = [
         block
         for block in _blocks(body, link_texts)
@@ -89,7 +92,7 @@ def _article(tree: Element, url: str) -> Element | None:
 
     options: dict[str, Any] = {
         "url": url,
-        "favor_precision": True,
+        "favor_precision": False,
         "include_comments": False,
         "include_images": False,
         "include_tables": True,
@@ -154,6 +157,23 @@ def _is_hover_card(element: Element) -> bool:
         isinstance(inner.tag, str) and _HOVER_CARD.search(inner.get("class") or "")
         for inner in element.iterdescendants()
     )
+
+
+def _other_pages_link_texts(tree: Element) -> set[str]:
+    """The texts of the page's links to other pages.
+
+    A link within the page (a table of contents' entry, whose fragment names a heading of the
+    article, or a heading's own anchor), an anchor with no ``href`` and a link to an address
+    (``mailto:``) name the article's own words, not another story.
+    """
+    anchors = {name for element in tree.iter() for name in (element.get("id"), element.get("name")) if name}
+    texts = set()
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.lower().startswith(_NOT_ANOTHER_PAGE) or href.partition("#")[2] in anchors:
+            continue
+        texts.add(_key("".join(link.itertext())))
+    return texts - {""}
 
 
 def _blocks(body: Element, link_texts: set[str]) -> Iterator[Block]:
