@@ -261,3 +261,37 @@ def test_sub_heads_a_table_of_contents_links_to_stay() -> None:
     sections = '<h2 id="rooms">The new rooms</h2>'
     page = _story_page(inside=sections, before=contents)
     assert "The new rooms" in _texts(page)
+
+
+def _described(description: str) -> str:
+    return f'<meta property="og:description" content="{description}">'
+
+
+def test_a_lead_set_apart_from_the_text_is_the_articles_first_paragraph() -> None:
+    lead = (
+        "Four hundred people queued in the rain. After two years of repairs, the valley's library "
+        "is open again, with a rescued archive and rooms built for children."
+    )
+    page = _story_page(head=_described(lead), before=f'<div class="teaser">{lead}</div>')
+    assert _texts(page) == [lead, *STORY]
+
+
+def test_a_one_line_summary_under_the_headline_is_no_lead() -> None:
+    dek = "The building was closed for two years after a storm tore off its roof"
+    page = _story_page(head=_described(dek), before=f'<h2 class="dek">{dek}</h2>')
+    assert dek not in _texts(page)
+
+
+def test_a_one_line_summary_set_apart_is_left_out() -> None:
+    summary = "The building was closed for two years after a storm tore off its roof."
+    page = _story_page(head=_described(summary), before=f'<div class="teaser">{summary}</div>')
+    assert _texts(page) == STORY
+
+
+def test_the_pages_own_address_over_the_article_is_no_paragraph() -> None:
+    assert _texts(_story_page(before=f"<p>{URL}</p><p>{TITLE}</p>")) == STORY
+
+
+def test_the_title_repeated_under_a_tagline_is_no_paragraph() -> None:
+    tagline = "News of the valley since 1887"
+    assert _texts(_story_page(before=f"<p>{tagline}</p><p>{TITLE}</p>")) == [tagline, *STORY]
