@@ -295,3 +295,38 @@ def test_the_pages_own_address_over_the_article_is_no_paragraph() -> None:
 def test_the_title_repeated_under_a_tagline_is_no_paragraph() -> None:
     tagline = "News of the valley since 1887"
     assert _texts(_story_page(before=f"<p>{tagline}</p><p>{TITLE}</p>")) == [tagline, *STORY]
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        '<p class="linkbox">The Ledger is digital too: read the whole edition on your tablet.</p>',
+        '<div class="saboxplugin-wrap"><p>Jane Doe writes about the valley and likes long walks.</p></div>',
+        '<p class="aawp-disclaimer">Prices are updated daily; we earn a commission on purchases.</p>',
+    ],
+)
+def test_boxes_sites_put_in_every_article_go(box: str) -> None:
+    assert _texts(_story_page(inside=box)) == STORY
+
+
+def test_an_article_whose_classes_name_a_box_stays() -> None:
+    """Blog posts carry classes such as "has-related-posts": a box that holds most of the page's
+    text is the article."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY)
+    page = Page.from_bytes(
+        f"""<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>
+<div class="post has-related-posts share-enabled">{paragraphs}</div></body></html>""".encode(),
+        URL,
+    )
+    assert _texts(page) == STORY
+
+
+def test_a_list_of_other_stories_goes_with_its_title() -> None:
+    cards = "".join(
+        f'<article class="card"><h3><a href="/news/{n}">Another story from the valley, number {n}</a>'
+        f'</h3><p class="card__summary">The summary of story number {n} tells what happened in a '
+        "line or two, as every card on the page does, under its headline.</p></article>"
+        for n in range(4)
+    )
+    stories = f'<div class="more"><h2>Top stories</h2><div class="list">{cards}</div></div>'
+    assert _texts(_story_page(inside=stories)) == STORY

@@ -7,8 +7,10 @@ below do not also give), fast, with its readability/justext comparison only wher
 result looks doubtful. What it still lets through, or leaves out, is the same on most sites, so
 general rules run around it:
 
-* before: elements a reader never sees are removed (``hidden``, ``display:none``, hover
-  cards and tooltips), since their text would otherwise run into the paragraph that holds them;
+* before: elements a reader never sees are removed (``hidden``, ``display:none``, hover cards
+  and tooltips), and so are the boxes sites put in every article (share buttons, author boxes,
+  disclaimers, by their class names) and lists of other stories (sibling cards, each a linked
+  headline and a summary);
 * after: blocks that are the whole text of a link to another page, promo, cookie and date lines
   (``crawler.extract.boilerplate``), the title repeated at the top (or the page's address) and a
   sub-head repeating the description (a "dek") are dropped; a lead paragraph the extraction
@@ -54,6 +56,23 @@ _MAYBE_UNSEEN_CLASS = re.compile(
     r"hid|invisible|sr-only|screen-reader|d-none|tooltip|pop(?:over|up)|rollover|hover-?card"
 )
 
+# Class words of the boxes sites put in every article (see _drop_site_boxes), whole words of a
+# class name ("sd-sharing-enabled", "newsletter-promo", "TestReport__AuthorBox").
+_SITE_BOX = re.compile(
+    r"(?:^|[-_])(?:share|sharing|sharedaddy|social|newsletter|author-?(?:box|bio|info)|about-?(?:the-)?author|"
+    r"saboxplugin|disclaimer|disclosure|affiliate|related|linklist|linkbox)(?:$|[-_])"
+)
+#: The most text a site's box holds (an author box, a disclaimer): more is the article's.
+_LARGEST_BOX = 2000
+_CARD_TAGS = frozenset({"article", "div", "li", "section"})
+#: Sibling cards of one kind from which they are a list of other stories.
+_CARDS = 3
+#: The most text of a story card: a headline and a line or two of summary.
+_LONGEST_CARD = 400
+#: The most text left of a list of cards once they are gone: the list's title ("Top stories").
+_LONGEST_LIST_TITLE = 60
+#: The fewest words of a headline.
+_HEADLINE_WORDS = 4
 _HAS_WORD = re.compile(r"\w")
 #: Link targets that are not another page: the page itself, an address, a script.
 _NOT_ANOTHER_PAGE = ("#", "mailto:", "tel:", "javascript:")
@@ -78,6 +97,8 @@ def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     _drop_unseen(tree)
+    _drop_site_boxes(tree)
+    _drop_story_cards(tree)
     body = _article(tree, page.url)
     if body is None:
         return []
@@ -170,6 +191,67 @@ def _doubtful(body: Element) -> bool:
     if not paragraphs or len(body.findall(".//table")) > paragraphs:
         return True
     return len(" ".join("".join(body.itertext()).split())) < _SURE_LENGTH
+
+
+def _drop_site_boxes(tree: Element) -> None:
+    """Remove the boxes sites put in or around every article, named so in their classes: share
+    buttons, newsletter forms, author boxes, disclaimers, comments, tag and link lists. A box
+    holding much of the page's text is the article itself, whatever its classes say."""
+    body = tree.find("body")
+    if body is None:
+        return
+    most = min(_LARGEST_BOX, len("".join(body.itertext())) // 2)
+    boxes = [
+        element
+        for element in body.iter()
+        if isinstance(element.tag, str)
+        and any(_SITE_BOX.search(name) for name in (element.get("class") or "").lower().split())
+    ]
+    for element in boxes:
+        if element.getparent() is not None and len("".join(element.itertext())) <= most:
+            element.drop_tree()
+
+
+def _drop_story_cards(tree: Element) -> None:
+    """Remove lists of other stories: three or more sibling cards of one kind (the same tag and
+    class), each a headline linked to another page with a line or two of summary."""
+    groups: dict[tuple[Any, str, str], list[Element]] = {}
+    for element in tree.iter():
+        parent = element.getparent()
+        if element.tag in _CARD_TAGS and parent is not None and element.get("class"):
+            groups.setdefault((parent, element.tag, element.get("class")), []).append(element)
+    for (parent, _, _), cards in groups.items():
+        if len(cards) >= _CARDS and all(_is_story_card(card) for card in cards):
+            for card in cards:
+                card.drop_tree()
+            _drop_emptied(parent)
+
+
+def _drop_emptied(element: Element) -> None:
+    """Remove what a list of cards leaves: its emptied containers, with the list's own title."""
+    emptied = None
+    while element.tag not in {"body", "html"} and len(_text_of(element)) <= _LONGEST_LIST_TITLE:
+        emptied, element = element, element.getparent()
+        if element is None:
+            break
+    if emptied is not None and emptied.getparent() is not None:
+        emptied.drop_tree()
+
+
+def _text_of(element: Element) -> str:
+    return collapse_whitespace("".join(element.itertext()))
+
+
+def _is_story_card(element: Element) -> bool:
+    text = _text_of(element)
+    if not text or len(text) > _LONGEST_CARD:
+        return False
+    for link in element.iter("a"):
+        href = (link.get("href") or "").strip()
+        headline = collapse_whitespace("".join(link.itertext()))
+        if href and not href.startswith(_NOT_ANOTHER_PAGE) and len(headline.split()) >= _HEADLINE_WORDS:
+            return True
+    return False
 
 
 def _drop_unseen(tree: Element) -> None:
