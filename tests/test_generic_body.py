@@ -69,7 +69,7 @@ def _drop_unseen_testing_every_element(tree: Element) -> None:
         and element.tag not in {"html", "body"}
         and (generic_body._is_hidden(element) or generic_body._is_hover_card(element))
     ]
-    for element in unseen:
+    for element in generic_body._without_slides(unseen):
         if element.getparent() is not None:
             element.drop_tree()
 
@@ -330,3 +330,25 @@ def test_a_list_of_other_stories_goes_with_its_title() -> None:
     )
     stories = f'<div class="more"><h2>Top stories</h2><div class="list">{cards}</div></div>'
     assert _texts(_story_page(inside=stories)) == STORY
+
+
+def test_hidden_slides_of_a_list_article_are_its_text() -> None:
+    """A list article's script shows one slide at a time: all its slides are its text, where
+    one hidden element is not."""
+    things = [f"Thing {n}: {STORY[n % len(STORY)]}" for n in range(8)]
+    slides = '<div class="section">' + f"<p>{things[0]}</p></div>"
+    slides += "".join(
+        f'<div class="section hidden" style="display: none"><p>{text}</p></div>' for text in things[1:]
+    )
+    page = Page.from_bytes(
+        f"""<html><head><title>{TITLE}</title></head><body><h1>{TITLE}</h1>
+<div class="gallery">{slides}</div><p style="display:none">Tracking text</p></body></html>""".encode(),
+        URL,
+    )
+    assert _texts(page) == things
+
+
+def test_letters_spelt_in_two_ways_come_out_composed() -> None:
+    decomposed = STORY[0].replace("queued", "quéued")
+    texts = _texts(Page.from_bytes(_story_page().html.replace(STORY[0], decomposed).encode(), URL))
+    assert texts[0] == STORY[0].replace("queued", "quéued")

@@ -8,14 +8,15 @@ result looks doubtful. What it still lets through, or leaves out, is the same on
 general rules run around it:
 
 * before: elements a reader never sees are removed (``hidden``, ``display:none``, hover cards
-  and tooltips), and so are the boxes sites put in every article (share buttons, author boxes,
-  disclaimers, by their class names) and lists of other stories (sibling cards, each a linked
-  headline and a summary);
+  and tooltips; but not the slides of a slideshow), and so are the boxes sites put in every
+  article (share buttons, author boxes, disclaimers, by their class names) and lists of other
+  stories (sibling cards, each a linked headline and a summary);
 * after: blocks that are the whole text of a link to another page, promo, cookie and date lines
   (``crawler.extract.boilerplate``), the title repeated at the top (or the page's address) and a
   sub-head repeating the description (a "dek") are dropped; a lead paragraph the extraction
   left out is put back (see ``_with_lead``);
-* the blocks keep their kind (paragraph, heading, list, quote), as site parsers give them.
+* the blocks keep their kind (paragraph, heading, list, quote), as site parsers give them, and
+  their letters are in composed form (NFC).
 
 No rule names a site or a page; each one pays on the development sets together
 (``bench/extraction.py`` on both main-text sets, and the site parsers' bodies of the reference
@@ -25,6 +26,8 @@ pages).
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from typing import Any
@@ -73,6 +76,8 @@ _LONGEST_CARD = 400
 _LONGEST_LIST_TITLE = 60
 #: The fewest words of a headline.
 _HEADLINE_WORDS = 4
+#: Hidden siblings of one kind from which they are slides shown in turn, not boilerplate.
+_SLIDES = 5
 _HAS_WORD = re.compile(r"\w")
 #: Link targets that are not another page: the page itself, an address, a script.
 _NOT_ANOTHER_PAGE = ("#", "mailto:", "tel:", "javascript:")
@@ -153,7 +158,7 @@ def _shown_as(tree: Element, key: str) -> str | None:
     """The text of the element of the page's body whose words are ``key``'s, if one is."""
     body = tree.find("body")
     for element in (body if body is not None else tree).iter(_LEAD_TAGS):
-        text = collapse_whitespace("".join(element.itertext()))
+        text = _clean("".join(element.itertext()))
         if len(text) >= len(key) // 2 and _key(text) == key:
             return text
     return None
@@ -263,9 +268,21 @@ def _drop_unseen(tree: Element) -> None:
         and _may_be_unseen(element)
         and (_is_hidden(element) or _is_hover_card(element))
     ]
-    for element in unseen:
+    for element in _without_slides(unseen):
         if element.getparent() is not None:
             element.drop_tree()  # keeps the tail: the text after the element stays in its paragraph
+
+
+def _without_slides(unseen: list[Element]) -> list[Element]:
+    """The unseen elements but the slides: a run of hidden siblings of one kind (the same tag and
+    class) is a slideshow or paged list whose script shows one slide at a time, and every slide is
+    the article's (a "30 things" list); one hidden section or a pair of tabs is not."""
+    kinds = Counter((element.getparent(), element.tag, element.get("class")) for element in unseen)
+    return [
+        element
+        for element in unseen
+        if kinds[(element.getparent(), element.tag, element.get("class"))] < _SLIDES
+    ]
 
 
 def _may_be_unseen(element: Element) -> bool:
@@ -318,12 +335,12 @@ def _other_pages_link_texts(tree: Element) -> set[str]:
 
 def _blocks(body: Element, link_texts: set[str]) -> Iterator[Block]:
     # Text outside any element (before the first, or after one) is a paragraph of its own.
-    loose = collapse_whitespace(body.text or "")
+    loose = _clean(body.text or "")
     if _HAS_WORD.search(loose):
         yield {"type": "paragraph", "text": loose}
     for child in body:
         yield from _block(child, link_texts)
-        loose = collapse_whitespace(child.tail or "")
+        loose = _clean(child.tail or "")
         if _HAS_WORD.search(loose):
             yield {"type": "paragraph", "text": loose}
 
@@ -349,10 +366,15 @@ def _text(element: Element) -> str:
         line_break.tail = " " + (line_break.tail or "")
     for cell in element.iter("cell"):
         cell.tail = " " + (cell.tail or "")
-    text = collapse_whitespace(
-        " ".join(element.itertext()) if element.tag == "table" else "".join(element.itertext())
-    )
+    text = _clean(" ".join(element.itertext()) if element.tag == "table" else "".join(element.itertext()))
     return text if _HAS_WORD.search(text) else ""
+
+
+def _clean(text: str) -> str:
+    """White space collapsed, and characters in their composed form (NFC): a page may spell one
+    letter in two ways (Bengali "য়" as one code point or two), and a search for the words must
+    find both."""
+    return unicodedata.normalize("NFC", collapse_whitespace(text))
 
 
 def _without_repeated_title(blocks: list[Block], titles: Iterable[str]) -> list[Block]:
