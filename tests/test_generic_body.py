@@ -232,6 +232,14 @@ def test_numbers_alone_are_no_date_line() -> None:
     assert any("5.000" in text for text in _texts(_story_page(inside=table)))
 
 
+def test_story_cards_that_are_boxes_too_go() -> None:
+    cards = "".join(
+        f'<div class="related-story"><a href="/news/{n}">Another story from the valley, number {n}</a></div>'
+        for n in range(3)
+    )
+    assert _texts(_story_page(inside=f"<div>{cards}</div>")) == STORY
+
+
 def test_a_cookie_notice_goes() -> None:
     notice = "<p>We use cookies to improve your experience of our website.</p>"
     assert _texts(_story_page(before=notice)) == STORY

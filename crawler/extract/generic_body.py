@@ -8,9 +8,8 @@ result looks doubtful. What it still lets through, or leaves out, is the same on
 general rules run around it:
 
 * before: elements a reader never sees are removed (``hidden``, ``display:none``, hover cards
-  and tooltips; but not the slides of a slideshow), and so are the boxes sites put in every
-  article (share buttons, author boxes, disclaimers, by their class names) and lists of other
-  stories (sibling cards, each a linked headline and a summary);
+  and tooltips; but not the slides of a slideshow), and so is what sites put in every article
+  (``crawler.extract.furniture``: share and author boxes, lists of other stories);
 * after: blocks that are the whole text of a link to another page, promo, cookie and date lines
   (``crawler.extract.boilerplate``), the title repeated at the top (or the page's address) and a
   sub-head repeating the description (a "dek") are dropped; a lead paragraph the extraction
@@ -35,6 +34,7 @@ from typing import Any
 from lxml import etree
 
 from crawler.extract.boilerplate import is_date_line, is_promo
+from crawler.extract.furniture import drop_furniture, links_elsewhere
 from crawler.extract.page import Element, Page, collapse_whitespace
 from crawler.record import Block
 
@@ -59,35 +59,24 @@ _MAYBE_UNSEEN_CLASS = re.compile(
     r"hid|invisible|sr-only|screen-reader|d-none|tooltip|pop(?:over|up)|rollover|hover-?card"
 )
 
-# Class words of the boxes sites put in every article (see _drop_site_boxes), whole words of a
-# class name ("sd-sharing-enabled", "newsletter-promo", "TestReport__AuthorBox").
-_SITE_BOX = re.compile(
-    r"(?:^|[-_])(?:share|sharing|sharedaddy|social|newsletter|author-?(?:box|bio|info)|about-?(?:the-)?author|"
-    r"saboxplugin|disclaimer|disclosure|affiliate|related|linklist|linkbox)(?:$|[-_])"
-)
-#: The most text a site's box holds (an author box, a disclaimer): more is the article's.
-_LARGEST_BOX = 2000
-_CARD_TAGS = frozenset({"article", "div", "li", "section"})
-#: Sibling cards of one kind from which they are a list of other stories.
-_CARDS = 3
-#: The most text of a story card: a headline and a line or two of summary.
-_LONGEST_CARD = 400
-#: The most text left of a list of cards once they are gone: the list's title ("Top stories").
-_LONGEST_LIST_TITLE = 60
-#: The fewest words of a headline.
-_HEADLINE_WORDS = 4
 #: Hidden siblings of one kind from which they are slides shown in turn, not boilerplate.
 _SLIDES = 5
 _HAS_WORD = re.compile(r"\w")
-#: Link targets that are not another page: the page itself, an address, a script.
-_NOT_ANOTHER_PAGE = ("#", "mailto:", "tel:", "javascript:")
+#: The names a link's fragment may point to on the page.
+_ANCHORS = etree.XPath("//@id | //@name")
 #: Characters from which a fast extraction is taken without asking readability and justext.
 _SURE_LENGTH = 1000
 #: How many blocks at the top may repeat the title (the headline, the page's address, the title again).
 _TITLE_BLOCKS = 3
 #: The fewest characters of a description taken for the article's lead.
 _SHORTEST_LEAD = 40
-_LEAD_TAGS = ("p", "div", "h2", "h3", "span", "strong", "section")
+#: The texts of the page's body that hold some words (a description's first ones).
+_TEXTS_HOLDING = etree.XPath("//body//text()[contains(., $start)]")
+#: How many elements up from such a text the lead may be (its text may sit in a <strong>).
+_LEAD_DEPTH = 4
+#: How much longer than the description an element may be and still be looked at.
+_LONGEST_LEAD_FACTOR = 2
+_LEAD_START_WORDS = 2
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
 _BLOCK_TYPES = {"head": "heading", "list": "list", "quote": "quote"}
 
@@ -102,8 +91,7 @@ def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     _drop_unseen(tree)
-    _drop_site_boxes(tree)
-    _drop_story_cards(tree)
+    drop_furniture(tree)
     body = _article(tree, page.url)
     if body is None:
         return []
@@ -137,12 +125,16 @@ def _with_lead(blocks: list[Block], tree: Element, descriptions: list[str]) -> l
     when it is a paragraph of two sentences or more, since a one-line summary under the
     headline (a "dek") is not the article's text.
     """
+    leads = {
+        _key(description): description
+        for description in descriptions
+        if len(_SENTENCE_END.findall(description)) >= 2 and len(description) >= _SHORTEST_LEAD
+    }
+    if not leads:
+        return blocks
     body_key = _key(" ".join(block["text"] for block in blocks))
-    for description in descriptions:
-        key = _key(description)
-        if len(key) < _SHORTEST_LEAD or key in body_key or len(_SENTENCE_END.findall(description)) < 2:
-            continue
-        shown = _shown_as(tree, key)
+    for key, description in leads.items():
+        shown = None if key in body_key else _shown_as(tree, description, key)
         if shown is not None:
             return [{"type": "paragraph", "text": shown}, *blocks]
     return blocks
@@ -154,13 +146,24 @@ def _descriptions(page: Page) -> list[str]:
     return [text for text in (stated if isinstance(stated, str) else None, *found) if text]
 
 
-def _shown_as(tree: Element, key: str) -> str | None:
-    """The text of the element of the page's body whose words are ``key``'s, if one is."""
-    body = tree.find("body")
-    for element in (body if body is not None else tree).iter(_LEAD_TAGS):
-        text = _clean("".join(element.itertext()))
-        if len(text) >= len(key) // 2 and _key(text) == key:
-            return text
+def _shown_as(tree: Element, description: str, key: str) -> str | None:
+    """The text of the element of the page's body whose words are the description's (``key``).
+
+    Only the elements around a text that holds the description's first words are read
+    (libxml2 finds those texts, in far less time than reading every element's text here).
+    """
+    start = " ".join(description.split()[:_LEAD_START_WORDS])
+    for found in _TEXTS_HOLDING(tree, start=start):
+        element = found.getparent()
+        for _ in range(_LEAD_DEPTH):
+            if element is None:
+                break
+            text = _clean("".join(element.itertext()))
+            if len(text) > _LONGEST_LEAD_FACTOR * len(description):
+                break
+            if _key(text) == key:
+                return text
+            element = element.getparent()
     return None
 
 
@@ -196,67 +199,6 @@ def _doubtful(body: Element) -> bool:
     if not paragraphs or len(body.findall(".//table")) > paragraphs:
         return True
     return len(" ".join("".join(body.itertext()).split())) < _SURE_LENGTH
-
-
-def _drop_site_boxes(tree: Element) -> None:
-    """Remove the boxes sites put in or around every article, named so in their classes: share
-    buttons, newsletter forms, author boxes, disclaimers, comments, tag and link lists. A box
-    holding much of the page's text is the article itself, whatever its classes say."""
-    body = tree.find("body")
-    if body is None:
-        return
-    most = min(_LARGEST_BOX, len("".join(body.itertext())) // 2)
-    boxes = [
-        element
-        for element in body.iter()
-        if isinstance(element.tag, str)
-        and any(_SITE_BOX.search(name) for name in (element.get("class") or "").lower().split())
-    ]
-    for element in boxes:
-        if element.getparent() is not None and len("".join(element.itertext())) <= most:
-            element.drop_tree()
-
-
-def _drop_story_cards(tree: Element) -> None:
-    """Remove lists of other stories: three or more sibling cards of one kind (the same tag and
-    class), each a headline linked to another page with a line or two of summary."""
-    groups: dict[tuple[Any, str, str], list[Element]] = {}
-    for element in tree.iter():
-        parent = element.getparent()
-        if element.tag in _CARD_TAGS and parent is not None and element.get("class"):
-            groups.setdefault((parent, element.tag, element.get("class")), []).append(element)
-    for (parent, _, _), cards in groups.items():
-        if len(cards) >= _CARDS and all(_is_story_card(card) for card in cards):
-            for card in cards:
-                card.drop_tree()
-            _drop_emptied(parent)
-
-
-def _drop_emptied(element: Element) -> None:
-    """Remove what a list of cards leaves: its emptied containers, with the list's own title."""
-    emptied = None
-    while element.tag not in {"body", "html"} and len(_text_of(element)) <= _LONGEST_LIST_TITLE:
-        emptied, element = element, element.getparent()
-        if element is None:
-            break
-    if emptied is not None and emptied.getparent() is not None:
-        emptied.drop_tree()
-
-
-def _text_of(element: Element) -> str:
-    return collapse_whitespace("".join(element.itertext()))
-
-
-def _is_story_card(element: Element) -> bool:
-    text = _text_of(element)
-    if not text or len(text) > _LONGEST_CARD:
-        return False
-    for link in element.iter("a"):
-        href = (link.get("href") or "").strip()
-        headline = collapse_whitespace("".join(link.itertext()))
-        if href and not href.startswith(_NOT_ANOTHER_PAGE) and len(headline.split()) >= _HEADLINE_WORDS:
-            return True
-    return False
 
 
 def _drop_unseen(tree: Element) -> None:
@@ -323,12 +265,17 @@ def _other_pages_link_texts(tree: Element) -> set[str]:
     article, or a heading's own anchor), an anchor with no ``href`` and a link to an address
     (``mailto:``) name the article's own words, not another story.
     """
-    anchors = {name for element in tree.iter() for name in (element.get("id"), element.get("name")) if name}
+    anchors: set[str] | None = None
     texts = set()
     for link in tree.iter("a"):
         href = (link.get("href") or "").strip()
-        if not href or href.lower().startswith(_NOT_ANOTHER_PAGE) or href.partition("#")[2] in anchors:
+        if not links_elsewhere(href):
             continue
+        fragment = href.partition("#")[2]
+        if fragment:
+            anchors = set(_ANCHORS(tree)) if anchors is None else anchors
+            if fragment in anchors:
+                continue
         texts.add(_key("".join(link.itertext())))
     return texts - {""}
 
