@@ -191,6 +191,8 @@ def test_a_story_page_gives_its_paragraphs_and_nothing_else() -> None:
         "Reading time: 3 minutes",
         "Filed under: Libraries | Valley",
         "Photo: Jane Doe/Valley Ledger",
+        "This copy is for your personal, non-commercial use only. To order presentation-ready copies "
+        "for distribution to your colleagues, clients or customers visit https://www.djreprints.com.",
     ],
 )
 def test_promo_lines_inside_the_article_go(line: str) -> None:
@@ -360,3 +362,33 @@ def test_letters_spelt_in_two_ways_come_out_composed() -> None:
     decomposed = STORY[0].replace("queued", "quéued")
     texts = _texts(Page.from_bytes(_story_page().html.replace(STORY[0], decomposed).encode(), URL))
     assert texts[0] == STORY[0].replace("queued", "quéued")
+
+
+def test_a_blogs_other_posts_after_its_own_go() -> None:
+    posts = "".join(
+        f'<article class="post"><h2><a href="/post/{n}">Another post from the blog, number {n}</a></h2>'
+        + "".join(f"<p>Post {n}: {text}</p>" for text in STORY[:3])
+        + "</article>"
+        for n in range(6)
+    )
+    assert _texts(_story_page(after=f'<div class="more-posts">{posts}</div>')) == STORY
+
+
+def test_an_ad_block_in_the_middle_does_not_end_the_article() -> None:
+    ad = (
+        '<div class="ad-container"><div class="ad-label">Advertisement</div>'
+        '<div id="div-gpt-ad-1" class="ad-slot"><iframe src="https://ads.example/x"></iframe></div></div>'
+    )
+    more = [f"Later, {text[0].lower()}{text[1:]}" for text in STORY]
+    page = _story_page(inside=ad)
+    html = page.html.replace("</article>", "".join(f"<p>{text}</p>" for text in more) + "</article>")
+    assert _texts(Page.from_bytes(html.encode(), URL)) == [*STORY, *more]
+
+
+def test_a_trailing_tag_list_goes() -> None:
+    tags = (
+        '<div class="tags"><span>Tags:</span><ul><li><a href="/tag/a">Libraries</a></li>'
+        '<li><a href="/tag/b">Valley</a></li><li><a href="/tag/c">Storms</a></li></ul></div>'
+    )
+    html = _story_page().html.replace("</article>", f"{tags}</article>")
+    assert _texts(Page.from_bytes(html.encode(), URL)) == STORY

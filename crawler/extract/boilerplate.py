@@ -58,6 +58,8 @@ _OPENING = re.compile(
             r"\(?(?:photo|image|picture|credit|source|foto|bild(?:er)?|quelle|fuente|fonte|"
             r"crédits?(?: photos?)?)s?\s*(?::|©|by\b)",
             r"(?:©|copyright\b)",
+            # a reprint notice where a paywall keeps the article
+            r"this (?:copy|article) is for your personal,? non-?commercial use only",
         )
     ),
     re.I,

@@ -6,7 +6,8 @@ Two kinds, removed from a page's tree before the generic extractor reads it
 * boxes, named so in their classes: share buttons, newsletter forms, author boxes,
   disclaimers, link boxes ("sd-sharing-enabled", "saboxplugin-wrap", "aawp-disclaimer");
 * lists of other stories: three or more sibling cards of one kind, each a headline linked to
-  another page with a line or two of summary ("Top stories", "More from ...").
+  another page with a line or two of summary ("Top stories", "More from ..."), and the other
+  posts a blog shows after its own, each an ``<article>`` whose headline links to its page.
 
 No rule names a site.
 """
@@ -83,6 +84,27 @@ def drop_furniture(tree: Element) -> None:
                 if card.getparent() is not None:  # not in a box already gone
                     card.drop_tree()
             _drop_emptied(parent)
+    _drop_other_posts(tree)
+
+
+def _drop_other_posts(tree: Element) -> None:
+    """Remove the other posts a page shows after its own: ``<article>`` elements whose headline
+    links to another page, on a page whose own article (the one with its ``<h1>``) is another."""
+    articles = tree.findall(".//article")
+    if len(articles) < 2 or not any(article.find(".//h1") is not None for article in articles):
+        return
+    for article in articles:
+        if article.getparent() is not None and article.find(".//h1") is None and _is_linked_post(article):
+            article.drop_tree()
+
+
+def _is_linked_post(article: Element) -> bool:
+    for heading in article.iter("h2", "h3", "h4"):
+        for link in heading.iter("a"):
+            if links_elsewhere(link.get("href") or ""):
+                return True
+        break  # the post's own headline is its first heading
+    return False
 
 
 def _is_small_box(element: Element) -> bool:
