@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from crawler.extract.bylines import author, authors_from_json_ld, split_byline
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import read_date
 from crawler.extract.generic_body import generic_blocks
 from crawler.extract.page import Page, collapse_whitespace, text_of
 from crawler.extract.parser import ArticleParser, as_bool, trusted_canonical
+from crawler.extract.published import shown_date, stated_date
 from crawler.extract.urls import domain_of
 from crawler.record import Author, Block
 
@@ -35,7 +36,7 @@ __all__ = [
 GENERIC_PARSER_ID = "generic"
 
 _PUBLISHED_META = (
-    "article:published_time", "og:published_time", "datePublished", "article.published",
+    "article:published_time", "og:published_time", "datePublished", "article:published", "article.published",
     "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued",
     "dcterms.date", "dcterms.created", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
 )  # fmt: skip
@@ -83,6 +84,8 @@ class UnknownSite:
     paywall: bool = False
     #: Its own domains are what a page's URL says: none declared.
     domains: tuple[str, ...] = ()
+    #: Its time zone is unknown: a time is the page's, with the offset the page states, if any.
+    timezone: str = ""
 
 
 def says_it_is_an_article(page: Page) -> bool:
@@ -183,20 +186,26 @@ class GenericParser(GenericBody):
         return bool(_DESK.search(name)) or _squash(name) in {_squash(self.site.name), _squash(self.site.id)}
 
     def date_published(self) -> str | None:
-        """JSON-LD, the many publication-date meta tags, then the first ``<time datetime>``."""
-        return (
-            parse_date(self.page.article_json_ld.get("datePublished"))
-            or parse_date(self.page.meta(*_PUBLISHED_META))
-            or parse_date(self.page.css_attr("[itemprop=datePublished]", "datetime"))
-            or parse_date(self.page.css_attr("[itemprop=datePublished]", "content"))
-            or parse_date(self.page.css_attr("time[datetime]", "datetime"))
-        )
+        """The date the metadata states (JSON-LD, the publication meta tags, microdata, the page's
+        ``<time datetime>`` when all its time elements state one day), in the page's own offset;
+        else the one the page shows (htmldate, which tells a publication time from others)."""
+        page = self.page
+        times = [read_date(time, self.zone) for time in page.nodes("time[datetime]::attr(datetime)")]
+        statements = [
+            page.article_json_ld.get("datePublished"),
+            *(page.meta(name) for name in _PUBLISHED_META),
+            page.css_attr("[itemprop=datePublished]", "datetime"),
+            page.css_attr("[itemprop=datePublished]", "content"),
+            *(data.get("datePublished") for data in page.json_ld),
+            times[0] if times and len({time[:10] for time in times if time}) == 1 else None,
+        ]
+        return stated_date(statements, also=times, zone=self.zone) or shown_date(page)
 
     def date_modified(self) -> str | None:
         """JSON-LD, then the modification meta tags; None when the page does not say."""
-        return parse_date(self.page.article_json_ld.get("dateModified")) or parse_date(
-            self.page.meta(*_MODIFIED_META)
-        )
+        page = self.page
+        statements = [page.article_json_ld.get("dateModified"), *(page.meta(name) for name in _MODIFIED_META)]
+        return stated_date(statements, zone=self.zone)
 
     def is_accessible_for_free(self) -> bool | None:
         """What JSON-LD says (on the article or on a part of it); None when it says nothing."""

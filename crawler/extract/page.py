@@ -283,10 +283,9 @@ class _HeadIndex:
             tag, get = element.tag, element.get
             if tag == "meta":
                 content = get("content")
-                if content is not None and (key := get("property") or get("name") or get("itemprop")):
-                    key = key.strip().lower()
-                    if key not in meta:
-                        meta[key] = content
+                if content is not None:
+                    for key in _meta_keys(element):
+                        meta.setdefault(key, content)
             elif tag == "script":
                 kind = get("type")
                 if kind and kind.strip().lower() == "application/ld+json" and element.text:
@@ -294,6 +293,17 @@ class _HeadIndex:
             elif index.canonical is None and "canonical" in (get("rel") or "").lower().split():
                 index.canonical = (get("href") or "").strip() or None
         return index
+
+
+def _meta_keys(element: Element) -> list[str]:
+    """Every name a meta tag answers to: its property, its name and each of its itemprops
+    (``<meta property="article:published" itemprop="datePublished dateCreated">`` is all four)."""
+    keys = [
+        element.get("property") or "",
+        element.get("name") or "",
+        *(element.get("itemprop") or "").split(),
+    ]
+    return [key.strip().lower() for key in keys if key.strip()]
 
 
 def _flatten_json_ld(data: Any, depth: int = 0) -> Iterator[JsonObject]:
