@@ -17,9 +17,10 @@ A ``--data DIR`` with ``gold.json`` and ``pages/<n>.html.gz`` is trafilatura's e
 corpus instead, scored with trafilatura's own metric (``score_segments``): each page names
 text segments that must be in the extracted text and segments that must not; found or not,
 counted over all pages, give precision, recall and F1. The same run scores authors on the pages
-whose gold names one, as trafilatura's ``tests/eval_authors.py`` does: the author string, several
-authors joined by "; ", must equal the gold one (white space normalised on both sides), one line
-per contender (crawler's generic path, trafilatura's metadata extraction)::
+whose gold names one (each read at its own URL), as trafilatura's ``tests/eval_authors.py`` does:
+the author string, several authors joined by "; ", must equal the gold one (white space
+normalised on both sides), one line per contender (crawler's generic path, trafilatura's
+metadata extraction)::
 
     NAME authors exact x.xxx (right/pages)
 
@@ -413,8 +414,12 @@ def body_scores(
 
 
 def author_scores(data: Path, contenders: dict[str, MetadataExtractor]) -> Iterator[tuple[str, AuthorScore]]:
-    """Each contender's author exact match on the pages of trafilatura's corpus whose gold names one."""
-    pages = [page for page in segment_pages(data) if page[2].get("author")]
+    """Each contender's author exact match on the pages of trafilatura's corpus whose gold names one.
+
+    Each page is read at its own URL: which site a page is on (its name, its brand) is part of
+    telling its authors from its desks and its publisher.
+    """
+    pages = [page for page in load_gold(data) if page[2].get("author")]
     for name, found, _ in _extractions(pages, contenders):
         yield (
             name,

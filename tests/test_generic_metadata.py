@@ -22,12 +22,19 @@ def json_ld(**fields: object) -> str:
     return f'<script type="application/ld+json">{json.dumps(article)}</script>'
 
 
+def with_body(head: str, body: str = "", byline: str = "By Mara Quinn") -> str:
+    """The harbour story with ``head``, ``body`` opening the article and ``byline`` as its byline."""
+    page = article_page(head).replace('<div class="byline">By Mara Quinn</div>', byline)
+    return page.replace("<main><article>", f"<main><article>{body}") if body else page
+
+
 def published(head: str, url: str = UNDATED_URL, body: str = "") -> str | None:
-    page = article_page(head)
-    if body:
-        page = page.replace("<main><article>", f"<main><article>{body}")
-    value: str | None = parse_page(page, url)["datePublished"]
+    value: str | None = parse_page(with_body(head, body), url)["datePublished"]
     return value
+
+
+def authors(head: str, byline: str = "", url: str = UNDATED_URL) -> list[str]:
+    return [entry["name"] for entry in parse_page(with_body(head, byline=byline), url)["authors"]]
 
 
 # -- what the metadata states ------------------------------------------------------------------
@@ -113,3 +120,98 @@ def test_time_elements_that_disagree_are_left_to_htmldate() -> None:
     ) == (
         "2024-05-02T10:00:00+00:00"  # one day on every time element: the first is the page's
     )
+
+
+# -- authors --------------------------------------------------------------------------------------
+
+
+def test_a_json_ld_author_given_by_reference_is_the_person_it_names() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "NewsArticle",
+                "headline": "Ferry to run every 20 minutes from June",
+                "author": {"@id": "https://www.harbourtimes.example/#/person/mq"},
+            },
+            {"@type": "Person", "@id": "https://www.harbourtimes.example/#/person/mq", "name": "Mara Quinn"},
+        ],
+    }
+    head = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
+    assert authors(head) == ["Mara Quinn"]
+
+
+def test_names_in_capitals_are_given_their_written_case() -> None:
+    byline = '<p class="byline">By AMANDA SEITZ and JOHN MCDONALD</p>'
+    assert authors("", byline) == ["Amanda Seitz", "John McDonald"]
+    assert authors('<meta name="author" content="CONOR O\'BRIEN, LOTTE VAN DER BERG">') == [
+        "Conor O'Brien",
+        "Lotte van der Berg",
+    ]
+
+
+def test_people_come_before_the_agency() -> None:
+    head = '<meta name="author" content="By Karen Freifeld and Rich McKay Reuters">'
+    assert authors(head) == ["Karen Freifeld", "Rich McKay", "Reuters"]
+    head = json_ld(author=[{"@type": "Organization", "name": "The Canadian Press"}, {"name": "Mara Quinn"}])
+    assert authors(head) == ["Mara Quinn", "The Canadian Press"]
+
+
+@pytest.mark.parametrize(
+    ("credit", "url"),
+    [
+        ("AP Technology Writer", UNDATED_URL),
+        ("Staff Reporter", UNDATED_URL),
+        ("News Nation Bureau", UNDATED_URL),
+        ("Redaktion", UNDATED_URL),
+        ("Harbour Times Newsroom", UNDATED_URL),
+        ("Telegraph Sport", "https://www.telegraph.co.uk/sport/2024/05/02/ferry-schedule-changes/"),
+        ("Sky", "https://news.sky.com/story/ferry-schedule-changes-13124321"),
+        ("RT", "https://www.rt.com/news/596312-ferry-schedule-changes/"),
+        ("Harbour Times", UNDATED_URL),  # the site's own name (og:site_name)
+        ("newsdesk@harbourtimes.example", UNDATED_URL),
+        ("Guest", UNDATED_URL),
+        ("Invitado", UNDATED_URL),
+    ],
+)
+def test_desks_brands_addresses_and_guests_are_no_authors(credit: str, url: str) -> None:
+    """Whatever credits no person gives way to the next place the page names its author."""
+    head = (
+        json_ld(author={"@type": "Person", "name": credit})
+        + '<meta property="og:site_name" content="Harbour Times">'
+    )
+    assert authors(head, '<p class="byline">By Mara Quinn</p>', url) == ["Mara Quinn"]
+    assert authors(head, "", url) == []
+
+
+def test_a_wire_agency_is_the_credit_of_its_copy_even_on_its_own_site() -> None:
+    head = json_ld(author={"@type": "Organization", "name": "Bloomberg"}) + (
+        '<meta property="og:site_name" content="Bloomberg">'
+    )
+    assert authors(head, "", "https://www.bloomberg.com/news/articles/2024-05-02/ferry") == ["Bloomberg"]
+
+
+def test_the_publisher_credited_as_author_is_no_author() -> None:
+    head = json_ld(
+        author={"@type": "Organization", "name": "Harbour Media Group"},
+        publisher={"@type": "Organization", "name": "Harbour Media Group"},
+    )
+    assert authors(head, '<span class="author">Mara Quinn</span>') == ["Mara Quinn"]
+
+
+def test_readers_who_comment_are_no_authors() -> None:
+    comments = (
+        '<section id="comments"><div class="comment"><span class="author">Leo Park</span>'
+        "<p>Finally a ferry that comes on time.</p></div></section>"
+    )
+    page = with_body("", byline="").replace("</article>", f"</article>{comments}")
+    assert parse_page(page, UNDATED_URL)["authors"] == []
+
+
+def test_the_site_s_name_is_never_a_url() -> None:
+    head = '<meta property="og:site_name" content="https://www.harbourtimes.example/">' + json_ld(
+        publisher={"@type": "Organization", "name": "Harbour Times"}
+    )
+    assert parse_page(with_body(head), UNDATED_URL)["site"]["name"] == "Harbour Times"
+    head = '<meta property="og:site_name" content="www.harbourtimes.example">'
+    assert parse_page(with_body(head), UNDATED_URL)["site"]["name"] == "harbourtimes.example"
