@@ -17,7 +17,7 @@ from typing import ClassVar
 from crawler.extract.dates import read_date
 from crawler.extract.generic_authors import generic_authors
 from crawler.extract.generic_body import generic_blocks
-from crawler.extract.page import Page, collapse_whitespace, text_of
+from crawler.extract.page import Page, collapse_whitespace, squashed, text_of
 from crawler.extract.parser import ArticleParser, as_bool, trusted_canonical
 from crawler.extract.published import shown_date, stated_date
 from crawler.extract.urls import domain_of
@@ -185,8 +185,8 @@ class GenericParser(GenericBody):
         match = _SITE_NAME_SUFFIX.search(title)
         if not match:
             return title
-        suffix = _squash(match[0])
-        if suffix and suffix in {_squash(self.site.name), _squash(self.site.id)}:
+        suffix = squashed(match[0])
+        if suffix and suffix in {squashed(self.site.name), squashed(self.site.id)}:
             return title[: match.start()].strip() or title
         return title
 
@@ -199,7 +199,3 @@ def _similarity(one: str, other: str) -> float:
 
 def _plain(text: str) -> str:
     return text.casefold().replace("\u2019", "'").replace("\u2018", "'")
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, restore_case, split_byline
-from crawler.extract.page import Element, JsonObject, Page, text_of
+from crawler.extract.page import Element, JsonObject, Page, squashed, text_of
 from crawler.extract.urls import domain_of, registered_domain
 from crawler.record import Author
 
@@ -139,8 +139,8 @@ class _Brand:
             publisher.get("name", "") if isinstance(publisher, dict) else "",
         ]
         domain = registered_domain(domain_of(page.url))
-        names = {_squash(name) for name in stated if isinstance(name, str)} | {_squash(domain)}
-        return cls(names - {""}, _squash(domain.split(".")[0]))
+        names = {squashed(name) for name in stated if isinstance(name, str)} | {squashed(domain)}
+        return cls(names - {""}, squashed(domain.split(".")[0]))
 
     def names(self, name: str) -> bool:
         """Whether an author's name is the site's: one of its names, or its brand word first
@@ -149,15 +149,11 @@ class _Brand:
         if _AGENCY.search(name):
             return False
         words = name.split()
-        return _squash(name) in self._names or bool(
-            words and self._label and _squash(words[0]) == self._label
+        return squashed(name) in self._names or bool(
+            words and self._label and squashed(words[0]) == self._label
         )
 
 
 def _people_first(authors: list[Author]) -> list[Author]:
     """The record lists real people, then the agency (docs/record.md, `authors`)."""
     return sorted(authors, key=lambda entry: bool(_AGENCY.search(entry["name"])))
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())

@@ -7,6 +7,7 @@ parser that asks ten questions parses the HTML once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -331,3 +332,9 @@ def _types_of(obj: JsonObject) -> set[str]:
 def collapse_whitespace(text: str) -> str:
     """One space for every run of white space (non-breaking and zero-width ones included)."""
     return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
+
+
+def squashed(text: str) -> str:
+    """The text's word characters, case-folded: names written differently ("CTVNews.ca", "ctvnews
+    ca", "CTV News") compared as one."""
+    return re.sub(r"\W+", "", text.casefold())
