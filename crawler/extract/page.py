@@ -268,6 +268,12 @@ def text_of(found: Element | str) -> str:
     return found if isinstance(found, str) else " ".join(found.itertext())
 
 
+def squashed(text: str) -> str:
+    """The text's word characters, case-folded: names written differently ("CTVNews.ca", "ctvnews
+    ca", "CTV News") compared as one."""
+    return re.sub(r"\W+", "", text.casefold())
+
+
 @dataclass
 class _HeadIndex:
     """Meta tags and JSON-LD scripts, gathered in one pass over the tree (each XPath is a full scan)."""
@@ -332,9 +338,3 @@ def _types_of(obj: JsonObject) -> set[str]:
 def collapse_whitespace(text: str) -> str:
     """One space for every run of white space (non-breaking and zero-width ones included)."""
     return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
-
-
-def squashed(text: str) -> str:
-    """The text's word characters, case-folded: names written differently ("CTVNews.ca", "ctvnews
-    ca", "CTV News") compared as one."""
-    return re.sub(r"\W+", "", text.casefold())
