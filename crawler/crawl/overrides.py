@@ -11,6 +11,7 @@ readers take it. Settings with no default (a component's own) are left to that c
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -27,23 +28,26 @@ def setting_problem(name: str, value: str) -> str | None:
     """What is wrong with ``value`` for the setting ``name``, or None when Scrapy can read it."""
     default = _defaults().get(name)
     try:
-        probe = Settings({name: value})  # a table's value (ITEM_PIPELINES) is read as JSON here
-        _read_as_default(probe, name, default)
-        check = _CHECKS.get(name)
-        if check is not None:
-            check(probe, name)
+        with warnings.catch_warnings():  # a deprecated name: Scrapy says so when it reads it
+            warnings.simplefilter("ignore")
+            probe = Settings({name: value})  # a table's value (ITEM_PIPELINES) is read as JSON here
+            _read_as_default(probe, name, default)
+            check = _CHECKS.get(name)
+            if check is not None:
+                check(probe, name)
     except (TypeError, ValueError) as error:
-        if isinstance(default, (dict, BaseSettings)):
+        if isinstance(default, dict):
             return f"{value!r}: expected a JSON object"
         return str(error)
     return None
 
 
 @cache
-def _defaults() -> Settings:
+def _defaults() -> dict[str, Any]:
+    """Scrapy's and our defaults, as plain values (read by name, a deprecated one would warn)."""
     settings = Settings()
     settings.setmodule("crawler.crawl.settings", priority="project")
-    return settings
+    return settings.copy_to_dict()
 
 
 def _read_as_default(probe: BaseSettings, name: str, default: Any) -> None:
@@ -56,7 +60,7 @@ def _read_as_default(probe: BaseSettings, name: str, default: Any) -> None:
         probe.getbool(name)
     elif isinstance(default, (int, float)):
         _number(probe.get(name))
-    elif isinstance(default, (dict, BaseSettings)):
+    elif isinstance(default, dict):
         probe.getdict(name)
     elif isinstance(default, list) and default and all(isinstance(item, int) for item in default):
         for item in probe.getlist(name):
