@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ __all__ = [
     "FallbackBreach",
     "FieldCoverage",
     "SiteCoverage",
+    "check_watched",
 ]
 
 logger = logging.getLogger(__name__)
@@ -222,10 +223,10 @@ class FieldCoverage:
         self.alarm = Alarm.from_settings(crawler.settings)
         corpus = crawler.settings.get("CORPUS_DIR")
         self.baselines = Baselines(Path(corpus)) if corpus else None
-        unknown = [name for name in self.alarm.fields if name not in COVERED_FIELDS]
-        if unknown:
-            known = ", ".join(COVERED_FIELDS)
-            raise ValueError(f"COVERAGE_FIELDS: unknown fields {unknown} (known: {known})")
+        try:
+            check_watched(self.alarm.fields)
+        except ValueError as error:
+            raise ValueError(f"COVERAGE_FIELDS: {error}") from None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> FieldCoverage:
@@ -260,6 +261,13 @@ class FieldCoverage:
                 self.baselines.add(coverage.site_id, coverage.pages, coverage.present)
             except CorpusError as error:  # the records are safe; the next crawl records the baseline
                 logger.warning("the coverage baseline was not kept: %s", error)
+
+
+def check_watched(fields: Iterable[str]) -> None:
+    """Refuse fields the alarm cannot watch (ValueError naming them): coverage counts only COVERED_FIELDS."""
+    unknown = [name for name in fields if name not in COVERED_FIELDS]
+    if unknown:
+        raise ValueError(f"unknown fields {', '.join(unknown)} (known: {', '.join(COVERED_FIELDS)})")
 
 
 def _site_id(spider: Any) -> str:
