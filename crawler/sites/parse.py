@@ -29,7 +29,7 @@ from crawler.errors import (
     UnknownSiteError,
 )
 from crawler.extract.assemble import build_record
-from crawler.extract.defects import check_page, check_text
+from crawler.extract.defects import check_page, check_record
 from crawler.extract.generic import GenericBody, GenericParser, generic_site, says_it_is_an_article
 from crawler.extract.page import Page
 from crawler.extract.parser import ArticleParser
@@ -131,7 +131,10 @@ _WITH_GENERIC_BODY: dict[type[ArticleParser], type[ArticleParser]] = {}
 
 
 def _checked(page: Page, record: Record) -> Record:
-    check_text(page.url, record["headline"], record["description"], record["articleBody"])
+    """The validated record, with its doubts in ``metadata.doubts`` when it has some."""
+    doubts = check_record(page, record)
+    if doubts:
+        record["metadata"]["doubts"] = doubts
     return validated(record)
 
 
