@@ -34,6 +34,7 @@ from twisted.python.failure import Failure
 from crawler.crawl.archiving import page_source
 from crawler.crawl.outcomes import download_outcome, log_words
 from crawler.crawl.parse_workers import parse_budget
+from crawler.crawl.transfer import incomplete
 from crawler.errors import CrawlerError, UnknownSiteError
 from crawler.extract.page import Page
 from crawler.extract.urls import domain_of, registered_domain
@@ -121,6 +122,7 @@ class FetchSpider(scrapy.Spider):
             content_type=content_type.decode("latin-1"),
             fetched_at=datetime.now(timezone.utc),
             status=response.status,
+            incomplete=incomplete(response),
         )
         self.fetched.page = page
         try:

@@ -27,6 +27,7 @@ from crawler.crawl.discovery import ListingTooLargeError, parse_listing
 from crawler.crawl.meta import FETCHED_AT_META, LISTED_DATE_META, PENDING_SITEMAPS_META, SITEMAP_DEPTH_META
 from crawler.crawl.outcomes import STATS_PREFIX, download_outcome, log_words
 from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_budget
+from crawler.crawl.transfer import incomplete
 from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError
 from crawler.extract.urls import cleaned_link, joined_url
@@ -275,6 +276,7 @@ class SiteSpider(scrapy.Spider):
             fetched_at=response.meta.get(FETCHED_AT_META) or datetime.now(timezone.utc),
             status=response.status,
             budget=self.limits.parse,
+            incomplete=incomplete(response),
         )
         try:
             record = await self.page_parser.parse(fetched)
