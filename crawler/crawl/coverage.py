@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import signals
@@ -24,6 +24,7 @@ from scrapy import signals
 from crawler.record import COVERED_FIELDS, has_field
 
 __all__ = [
+    "DOUBT_STAT",
     "FALLBACK_STAT",
     "REQUIRED_FIELDS",
     "Alarm",
@@ -47,6 +48,8 @@ _UNPARSED = (
 _PRESENT = "coverage/present/"
 #: Records no template of their site read (the fallback parsers did: crawler/sites/parse.py).
 FALLBACK_STAT = "coverage/fallback"
+#: Records kept with a doubt (``metadata.doubts``), counted by the doubt's kind: ``coverage/doubt/encoding``.
+DOUBT_STAT = "coverage/doubt/"
 #: A site whose pages mostly fall back is broken, whatever its fields say.
 _MOSTLY = 0.5
 
@@ -120,13 +123,20 @@ class SiteCoverage:
     present: Mapping[str, int]
     #: Records a fallback made (no template of the site read the page).
     fallbacks: int = 0
+    #: Records kept with a doubt, by the doubt's kind (``{"encoding": 2, "truncated": 1}``).
+    doubts: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_stats(cls, site_id: str, stats: Mapping[str, Any]) -> SiteCoverage:
         records = int(stats.get("item_scraped_count", 0))
         unparsed = sum(int(stats.get(key, 0)) for key in _UNPARSED)
         present = {name: int(stats.get(_PRESENT + name, 0)) for name in COVERED_FIELDS}
-        return cls(site_id, records + unparsed, present, int(stats.get(FALLBACK_STAT, 0)))
+        doubts = {
+            key.removeprefix(DOUBT_STAT): int(count)
+            for key, count in sorted(stats.items())
+            if key.startswith(DOUBT_STAT)
+        }
+        return cls(site_id, records + unparsed, present, int(stats.get(FALLBACK_STAT, 0)), doubts)
 
     def share(self, name: str) -> float:
         """The share of article pages whose record has the field (0 when there were none)."""
@@ -176,6 +186,8 @@ class FieldCoverage:
                 self.crawler.stats.inc_value(_PRESENT + name)
         if item["metadata"].get("fallback"):
             self.crawler.stats.inc_value(FALLBACK_STAT)
+        for kind in {doubt.split(":", 1)[0] for doubt in item["metadata"].get("doubts", ())}:
+            self.crawler.stats.inc_value(DOUBT_STAT + kind)
 
     def spider_closed(self, spider: Any) -> None:
         coverage = SiteCoverage.from_stats(spider.name, self.crawler.stats.get_stats())
