@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from crawler.crawl.coverage import Alarm
-from crawler.crawl.window import DateWindow
 from crawler.errors import ConfigError, CrawlerError
+from crawler.extract.window import DateWindow
 from crawler.record import COVERED_FIELDS
 from crawler.sites import all_sites, get_site
 

@@ -82,15 +82,24 @@ def serve(site: LoopbackSite) -> Iterator[LoopbackSite]:
         def log_message(self, *_: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with serving(Handler) as port:
+        site.port = port
+        try:
+            yield site
+        finally:
+            site.release.set()
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[int]:
+    """A threaded HTTP server of ``handler`` on a free loopback port (yielded) for the block."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    site.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield site
+        yield server.server_address[1]
     finally:
-        site.release.set()
         server.shutdown()
         server.server_close()
 

@@ -494,8 +494,8 @@ def test_page_selectors_answer_xpath_as_parsel_does(query: str) -> None:
 
 
 def test_date_window_bounds() -> None:
-    from crawler.crawl.window import DateWindow, parse_moment
     from crawler.errors import CrawlerError
+    from crawler.extract.window import DateWindow, parse_moment
 
     now = datetime(2024, 5, 16, 12, 0, tzinfo=timezone.utc)
     assert parse_moment("2d", now) == datetime(2024, 5, 14, 12, 0, tzinfo=timezone.utc)

@@ -15,8 +15,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "crawler"
 
-#: Modules any room may import: the package's version, its typed errors, atomic file writes.
-SHARED = {"crawler._version", "crawler.errors", "crawler.files"}
+#: Modules any room may import: the package's version, its typed errors, atomic file writes, the
+#: progress line of long runs, the CPUs a process may use.
+SHARED = {"crawler._version", "crawler.errors", "crawler.files", "crawler.progress", "crawler.cpus"}
 #: What each room may import besides itself and SHARED; rooms not listed (the CLI, the
 #: configuration, the scheduler, the package's front door) may import anything.
 MAY_IMPORT: dict[str, set[str]] = {
@@ -35,6 +36,13 @@ MAY_IMPORT: dict[str, set[str]] = {
         "crawler.archive",
     },
     "crawler.distributed": {"crawler.crawl", "crawler.store", "crawler.state", "crawler.record"},
+    "crawler.ingest": {
+        "crawler.archive",
+        "crawler.sites",
+        "crawler.store",
+        "crawler.record",
+        "crawler.extract",
+    },
 }
 
 
@@ -91,6 +99,7 @@ def test_the_check_sees_an_import_against_the_direction(tmp_path: Path) -> None:
     assert not allowed("crawler.extract", "crawler.sites.ctvnews")
     assert not allowed("crawler.store", "crawler.crawl.runner")
     assert not allowed("crawler.archive", "crawler.sites")  # the archive knows WARC files, not sites
+    assert not allowed("crawler.ingest", "crawler.crawl")  # an ingest reads archives, it crawls nothing
     assert not allowed("crawler.record", "crawler")  # the front door imports every room
     assert allowed("crawler.crawl", "crawler.sites.parse")
     module = tmp_path / "lazy.py"

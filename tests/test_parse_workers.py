@@ -109,14 +109,14 @@ def test_a_number_of_parse_processes_is_taken_as_given(setting: str | int, proce
 def test_auto_parse_processes_is_one_worker_per_cpu_at_most_and_none_on_one_cpu(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(parse_workers, "usable_cpus", lambda: 2)
     assert parse_processes("auto") == 2
     plan = worker_plan(" Auto ")
     assert (plan.first, plan.most) == (1, 2)
     assert str(plan).startswith(
         "parsing pages in 1 to 2 worker processes (PARSE_PROCESSES=auto: 2 usable CPUs"
     )
-    monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 1)
+    monkeypatch.setattr(parse_workers, "usable_cpus", lambda: 1)
     assert parse_processes(" Auto ") == 0
     assert (
         str(worker_plan("auto")) == "parsing pages in the crawl process (PARSE_PROCESSES=auto: 1 usable CPU)"
@@ -130,7 +130,7 @@ def test_a_number_of_workers_starts_them_all_and_says_so() -> None:
 
 
 def test_auto_adds_a_worker_while_the_workers_are_saturated(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(parse_workers, "usable_cpus", lambda: 2)
     monkeypatch.setattr(parse_workers, "GROW_WINDOW", 0.0)
     pages = [_fetched(case) for case in discover(FIXTURES)]
 
@@ -150,7 +150,7 @@ def test_auto_adds_a_worker_while_the_workers_are_saturated(monkeypatch: pytest.
 
 
 def test_auto_keeps_one_worker_while_it_waits_for_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parse_workers, "_usable_cpus", lambda: 2)
+    monkeypatch.setattr(parse_workers, "usable_cpus", lambda: 2)
     now = [0.0]
     monkeypatch.setattr(parse_workers, "_clock", lambda: now[0])
     page = _fetched(next(discover(FIXTURES, "ctvnews")))

@@ -17,14 +17,15 @@ import pytest
 
 from crawler.archive import read_response
 from crawler.crawl.reparse import reparse
-from crawler.crawl.window import DateWindow
 from crawler.errors import CorpusError
 from crawler.extract.page import Page
+from crawler.extract.window import DateWindow
 from crawler.sites.ctvnews import Aem2023
 from crawler.sites.fixtures import discover
 from crawler.sites.parse import parse
 from tests.archive_site import crawl, fixture_site, http, stored
 from tests.conftest import FIXTURES, REPO
+from tests.lock_holder import lock_held_elsewhere
 from tests.loopback import Route, serve
 from tests.replay_site import copy_site
 
@@ -207,16 +208,8 @@ def test_the_window_and_the_sites_choose_the_pages(corpus: Path) -> None:
 
 def test_a_reparse_is_refused_while_another_process_writes_the_corpus(corpus: Path) -> None:
     files = _files(corpus)
-    hold = "import sys; from pathlib import Path; from crawler.store.lock import corpus_lock\n"
-    hold += f"with corpus_lock(Path({str(corpus)!r})):\n    print('locked', flush=True); sys.stdin.read()"
-    writer = subprocess.Popen(
-        [sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert writer.stdout is not None and writer.stdout.readline() == "locked\n"
+    with lock_held_elsewhere(corpus):
         with pytest.raises(CorpusError, match="another crawl, merge, reparse or ingest"):
             reparse(corpus, corpus / "warc", processes=0)
         reparse(corpus, corpus / "warc", dry_run=True, processes=0)  # a dry run only reads
-    finally:
-        writer.communicate("")
     assert _files(corpus) == files

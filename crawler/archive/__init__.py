@@ -2,8 +2,9 @@
 
 What it owns: writing exchanges as WARC request and response records, one gzip member each,
 into files per site rotated at a size (``writer``); cutting the torn last record a kill leaves
-(``members``); reading response records back, filtered by their headers before their bodies
-are read, from a file or from one record's offset (``reader``); undoing a body's
+(``members``); reading response records back, ours or any WARC file's, filtered by their
+headers before their bodies are read, from a file, from one record's offset, or streamed from
+an http(s) URL (``reader``, ``remote``); undoing a body's
 ``Content-Encoding`` within a size limit (``content``); running a writer in a process of its
 own, fed through a socket (``serve``). FastWARC writes and parses the records.
 
@@ -16,7 +17,9 @@ from crawler.archive.content import decode_content
 from crawler.archive.reader import (
     ArchivedResponse,
     ResponseHead,
+    Responses,
     archive_files,
+    is_warc_file,
     read_heads,
     read_response,
     read_responses,
@@ -30,8 +33,10 @@ __all__ = [
     "Exchange",
     "Location",
     "ResponseHead",
+    "Responses",
     "archive_files",
     "decode_content",
+    "is_warc_file",
     "read_heads",
     "read_response",
     "read_responses",

@@ -57,7 +57,7 @@ def _processes(value: str) -> int | str:
 
 def _run_reparse(arguments: argparse.Namespace) -> int:
     from crawler.crawl.reparse import reparse
-    from crawler.crawl.window import DateWindow
+    from crawler.extract.window import DateWindow
 
     corpus = existing_corpus(arguments.dir)
     window = DateWindow.of(arguments.since, arguments.until)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.cli.common import ALARM_STATUS, DEFAULT_CONFIG, DEFAULT_CORPUS, DEFAULT_STATE, setting
-from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError
+from crawler.extract.window import DateWindow
 from crawler.sites import all_sites, get_site
 
 if TYPE_CHECKING:

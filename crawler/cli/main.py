@@ -1,8 +1,8 @@
 """The ``crawler`` command: the user's words, mapped to the calls that do the work.
 
-Each command lives in its own module (``pages``, ``sites``, ``corpus``, ``crawl``, ``archive``), which adds
-its sub-command to the parser and runs it; this module parses, dispatches, and turns a typed
-error into one line and an exit status.
+Each command lives in its own module (``pages``, ``sites``, ``corpus``, ``crawl``, ``archive``,
+``ingest``), which adds its sub-command to the parser and runs it; this module parses,
+dispatches, and turns a typed error into one line and an exit status.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from crawler._version import __version__
-from crawler.cli import archive, corpus, crawl, pages, sites
+from crawler.cli import archive, corpus, crawl, ingest, pages, sites
 from crawler.errors import CrawlerError
 
 __all__ = ["main"]
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"crawler {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for module in (pages, sites, corpus, crawl, archive):
+    for module in (pages, sites, corpus, crawl, archive, ingest):
         module.add_commands(commands)
     return parser
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.record import COVERED_FIELDS, has_field
+from crawler.record import COVERED_FIELDS, coverage_line, has_field
 
 __all__ = [
     "DOUBT_STAT",
@@ -144,8 +144,7 @@ class SiteCoverage:
 
     def line(self) -> str:
         """``ctvnews field coverage (6 article pages): headline 100%  authors 83% ...``."""
-        shares = "  ".join(f"{name} {self.share(name):.0%}" for name in COVERED_FIELDS)
-        return f"{self.site_id} field coverage ({self.pages} article pages): {shares}"
+        return coverage_line(self.site_id, self.present, self.pages)
 
     def breaches(self, alarm: Alarm) -> list[Breach | FallbackBreach]:
         """The watched fields below the threshold, and most pages read by a fallback; none when

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import pickle
 import socket
 import struct
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from crawler.cpus import usable_cpus
 from crawler.crawl.processes import start_process
 from crawler.extract.page import Page
 from crawler.record import Record
@@ -103,7 +103,7 @@ def worker_plan(setting: str | int) -> WorkerPlan:
     (each costs about 70 MB). Bad values raise ValueError naming the setting.
     """
     if isinstance(setting, str) and setting.strip().lower() == "auto":
-        cpus = _usable_cpus()
+        cpus = usable_cpus()
         if cpus < 2:
             return WorkerPlan(0, 0, "PARSE_PROCESSES=auto: 1 usable CPU")
         return WorkerPlan(
@@ -132,13 +132,6 @@ def parse_processes(setting: str | int) -> int:
     if processes < 0:
         raise ValueError(f"PARSE_PROCESSES must be 0 or more, not {processes}")
     return processes
-
-
-def _usable_cpus() -> int:
-    """CPUs this process may run on (a container's share, where the OS tells it)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 class PageParser:

@@ -36,11 +36,11 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from crawler.archive import ArchivedResponse, ResponseHead, archive_files, read_responses
+from crawler.archive import ArchivedResponse, Location, ResponseHead, archive_files, read_responses
 from crawler.crawl.parse_workers import FetchedPage, PageParser
-from crawler.crawl.settings import DOWNLOAD_MAXSIZE
-from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError, UnknownSiteError
+from crawler.extract.page import MAX_PAGE_SIZE
+from crawler.extract.window import DateWindow
 from crawler.record import Record, article_schema
 from crawler.sites import site_for_url
 from crawler.sites.fixtures import field_differences
@@ -53,7 +53,6 @@ logger = logging.getLogger(__name__)
 
 #: Fields that say where and when the page was fetched, not what the parser read in it.
 _FETCH_FIELDS = frozenset({"revision", "metadata.dateDownloaded", "metadata.source"})
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 #: Pages parsed ahead of the one being compared: enough to keep the parser processes busy.
 _IN_FLIGHT = 8
@@ -260,8 +259,7 @@ def site_folders(archive_dir: Path, sites: Sequence[str] = ()) -> dict[str, list
 
 def is_article_page(head: ResponseHead) -> bool:
     """A page the crawl would have parsed: a 2xx HTML page its site calls an article (any, with no module)."""
-    content_type = (head.content_type or "text/html").lower()
-    if not 200 <= head.status < 300 or not content_type.startswith(_HTML_TYPES):
+    if not 200 <= head.status < 300 or not head.is_html:
         return False
     try:
         return site_for_url(head.url).is_article_url(head.url)
@@ -308,7 +306,7 @@ async def _reparse_sites(
 
 async def _parse(parser: PageParser, response: ArchivedResponse) -> Record:
     """The page's record by today's parsers, as the crawl parsed it (its body decoded, its fetch time)."""
-    content = response.decoded_body(DOWNLOAD_MAXSIZE)
+    content = response.decoded_body(MAX_PAGE_SIZE)
     return await parser.parse(
         FetchedPage(content, response.url, response.content_type, response.date, response.status)
     )
@@ -339,11 +337,8 @@ class _Comparing:
             logger.error("parser error: %s: %r", response.url, error)
             self._refused(response, f"{response.url}: parser error: {error!r}", "failed/parser-error")
             return
-        record["metadata"]["source"] = {
-            "warcFile": response.file.relative_to(self.archive_dir).as_posix(),
-            "warcOffset": response.offset,
-            "warcRecordId": response.record_id,
-        }
+        name = Path(response.file).relative_to(self.archive_dir).as_posix()
+        record["metadata"]["source"] = Location(name, response.offset, response.record_id).source()
         self._compare(response, record)
 
     def _compare(self, response: ArchivedResponse, record: Record) -> None:

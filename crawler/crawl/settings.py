@@ -1,6 +1,7 @@
 """Scrapy settings: polite by default (robots.txt, AutoThrottle, low concurrency, retries)."""
 
 from crawler._version import __version__
+from crawler.extract.page import MAX_PAGE_SIZE
 
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.crawl.spiders"]
@@ -25,7 +26,7 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 120.0
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_MAXSIZE = MAX_PAGE_SIZE
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 COOKIES_ENABLED = False
 

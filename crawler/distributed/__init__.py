@@ -33,7 +33,6 @@ and ``crawler.record``.
 from __future__ import annotations
 
 import os
-import re
 import socket
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,8 +44,7 @@ from crawler.distributed.coordinator import Coordinator, redacted
 from crawler.distributed.scheduler import RedisScheduler, SharedQueue
 from crawler.errors import CrawlerError
 from crawler.state import connect
-
-_WORKER_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
+from crawler.store.merge import check_worker_name, worker_folder
 
 __all__ = [
     "Coordinator",
@@ -64,22 +62,6 @@ __all__ = [
 def worker_name() -> str:
     """The default worker name: unique on the machine and among machines."""
     return f"{socket.gethostname()}-{os.getpid()}"
-
-
-def worker_folder(corpus_dir: Path, worker: str) -> Path:
-    """Where a worker writes its corpus files (a name that would lead elsewhere is refused)."""
-    return corpus_dir / "workers" / check_worker_name(worker)
-
-
-def check_worker_name(worker: str) -> str:
-    """The worker's name, if it is one: letters, digits, '-', '_' and '.', and not '.' or '..'.
-
-    It names the worker's folder under ``workers/``: ``../../x`` or an absolute path would
-    write outside the corpus folder, whether it came from ``--worker`` or ``-s CRAWL_WORKER``.
-    """
-    if not _WORKER_NAME.fullmatch(worker) or worker in {".", ".."}:
-        raise CrawlerError(f"worker name {worker!r}: use letters, digits, '-', '_' and '.' only")
-    return worker
 
 
 def check_redis(url: str) -> None:

@@ -2,7 +2,8 @@
 
 What it owns: the page a parser reads (``page``, with its query compiler ``_query``), decoding
 and broken-page checks (``charset``, ``defects``), the field helpers (``dates``, ``bylines``,
-``images``, ``urls``, ``blocks``, embedded ``state`` and ``next_data``), the parser base
+``images``, ``urls``, ``blocks``, embedded ``state`` and ``next_data``), the date window of
+crawls, re-parses and ingests (``window``: ``--since 2d``), the parser base
 class (``parser.ArticleParser``), the assembly of a parser's answers into a record
 (``assemble``), and the parser of pages no site module knows (``generic``, ``generic_body``).
 

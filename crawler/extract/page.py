@@ -28,6 +28,9 @@ _JSON_LD_DEPTH = 8
 #: An lxml HTML element (lxml ships no type stubs of its own).
 Element = Any
 T = TypeVar("T")
+#: The largest page body read: a crawl's ``DOWNLOAD_MAXSIZE``, and the most an archived body may
+#: inflate to when a re-parse or an ingest undoes its ``Content-Encoding``.
+MAX_PAGE_SIZE = 10 * 1024 * 1024
 
 _ARTICLE_TYPES = frozenset(
     {

@@ -178,12 +178,7 @@ class ArticleParser:
     def main_image(self) -> Image | None:
         """The lead figure's image, caption and credit (``lead_figure_css``); else the metadata's image."""
         figure = self.page.first(self.lead_figure_css) if self.lead_figure_css else None
-        urls = (self.page.first(query, within=figure) for query in self.lead_image_css)
-        url = (
-            next((found for found in urls if isinstance(found, str) and found), None)
-            if figure is not None
-            else None
-        )
+        url = self._lead_image_url(figure) if figure is not None else None
         if url is None:
             return self.metadata_image()
         caption = self.page.all_text(self.caption_css, within=figure) if self.caption_css else None

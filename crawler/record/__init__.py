@@ -6,7 +6,15 @@ nothing of theirs (only ``crawler.errors``). Field names follow schema.org / zyt
 :func:`validate_record` checks a record against it before anything writes it.
 """
 
-from crawler.record.fields import COVERED_FIELDS, article_body, content_hash, has_field, word_count
+from crawler.record.fields import (
+    COVERED_FIELDS,
+    article_body,
+    content_hash,
+    coverage_line,
+    coverage_shares,
+    has_field,
+    word_count,
+)
 from crawler.record.model import Author, Block, BlockType, Image, Record
 from crawler.record.validation import article_schema, validate_record, validated
 
@@ -20,6 +28,8 @@ __all__ = [
     "article_body",
     "article_schema",
     "content_hash",
+    "coverage_line",
+    "coverage_shares",
     "has_field",
     "validate_record",
     "validated",

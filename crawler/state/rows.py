@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,11 +81,6 @@ class BufferedRows:
         self._pending[article.url] = article
         if len(self._pending) >= self.batch:
             self.commit()
-
-    def put_many(self, articles: Iterable[ArticleState]) -> None:
-        """Add or replace many rows (batched like :meth:`put`)."""
-        for article in articles:
-            self.put(article)
 
     def commit(self) -> None:
         raise NotImplementedError

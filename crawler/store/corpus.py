@@ -75,8 +75,7 @@ class Corpus:
         files = corpus_files(root)
         for path in files:
             repair_torn_tail(path, self._index.covered_size(path))
-        #: Records read from the files at open: those the index had not seen (0 when it was current).
-        self.caught_up = self._index.catch_up(files)
+        self._index.catch_up(files)
 
     def add(self, record: Record, validated: bool = False) -> bool:
         """Validate and append a record (as a new revision when it changed); False for a duplicate.

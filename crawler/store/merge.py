@@ -20,6 +20,7 @@ it was killed) is left out until it is whole.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,7 +33,14 @@ from crawler.record import Record
 from crawler.store.corpus import Corpus
 from crawler.store.jsonl import corpus_files, read_records, records_after
 
-__all__ = ["MergeReport", "merge_corpora", "whole_records", "worker_folders"]
+__all__ = [
+    "MergeReport",
+    "check_worker_name",
+    "merge_corpora",
+    "whole_records",
+    "worker_folder",
+    "worker_folders",
+]
 
 _SCRATCH = """
 PRAGMA journal_mode = OFF;
@@ -66,6 +74,26 @@ class MergeReport:
             f"{self.read} records read from {self.folders} worker folders: {self.added} added to "
             f"{target}/ ({self.revisions} as new revisions), {self.duplicates} already there"
         )
+
+
+def worker_folder(corpus_dir: Path, worker: str) -> Path:
+    """Where a worker (of a distributed crawl, or an ingest's task) writes its corpus files; a
+    name that would lead elsewhere is refused."""
+    return corpus_dir / "workers" / check_worker_name(worker)
+
+
+def check_worker_name(worker: str) -> str:
+    """The worker's name, if it is one: letters, digits, '-', '_' and '.', and not '.' or '..'.
+
+    It names the worker's folder under ``workers/``: ``../../x`` or an absolute path would
+    write outside the corpus folder, whether it came from ``--worker`` or ``-s CRAWL_WORKER``.
+    """
+    if not _WORKER_NAME.fullmatch(worker) or worker in {".", ".."}:
+        raise CrawlerError(f"worker name {worker!r}: use letters, digits, '-', '_' and '.' only")
+    return worker
+
+
+_WORKER_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
 
 def worker_folders(corpus_dir: Path) -> list[Path]:

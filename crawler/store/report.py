@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.files import write_text_atomically
-from crawler.record import COVERED_FIELDS, Record, has_field
+from crawler.record import COVERED_FIELDS, Record, coverage_shares, has_field
 from crawler.store.corpus import read_records
 
 
@@ -49,7 +49,7 @@ class CorpusStats:
 
     def coverage_line(self, site: str) -> str:
         """Each covered field's share, e.g. ``headline 100%  authors 80%``."""
-        return "  ".join(f"{name} {self.coverage(site, name):.0%}" for name in COVERED_FIELDS)
+        return coverage_shares(self.present[site], self.records[site])
 
     def table(self) -> str:
         """A readable report: records per day, then field coverage, per site."""

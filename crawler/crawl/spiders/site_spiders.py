@@ -28,9 +28,9 @@ from crawler.crawl.meta import FETCHED_AT_META, LISTED_DATE_META, PENDING_SITEMA
 from crawler.crawl.outcomes import STATS_PREFIX, download_outcome, log_words
 from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_budget
 from crawler.crawl.transfer import incomplete
-from crawler.crawl.window import DateWindow
 from crawler.errors import CrawlerError
 from crawler.extract.urls import cleaned_link, joined_url
+from crawler.extract.window import DateWindow
 from crawler.sites import all_sites
 from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget
 from crawler.sites.site import Site, Source

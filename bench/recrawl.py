@@ -1,6 +1,6 @@
 """An unchanged incremental re-crawl must cost the same whatever the size of the crawl state.
 
-Run by hand: ``python bench/incremental.py`` (``--sizes 10000 100000`` by default). For each
+Run by hand: ``python bench/recrawl.py`` (``--sizes 10000 100000`` by default). For each
 size, a crawl state is filled with that many stored article URLs (batched writes), among them
 the 1,000 URLs of a news sitemap whose ``lastmod`` dates say nothing changed. The real
 ``ctvnews`` spider then re-crawls that sitemap incrementally, replayed offline (a fixture folder
@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from crawler.state import ArticleState, CrawlState  # noqa: E402
+from crawler.state import ArticleState, SqliteCrawlState  # noqa: E402
 
 SITEMAP_URL = "https://www.ctvnews.ca/bench/sitemap-news.xml"
 LISTED = 1000
@@ -57,17 +57,15 @@ def fill_state(path: Path, size: int) -> float:
     started = time.perf_counter()
     fetched = datetime(2025, 3, 1, 9, tzinfo=timezone.utc)
     changed = datetime.fromisoformat(LASTMOD)
-    with CrawlState(path, batch=10_000) as state:
-        state.put_many(
-            ArticleState(article_url(n), fetched, '"etag"', None, f"sha256:{n:064x}", 1, changed)
-            for n in range(size)
-        )
+    with SqliteCrawlState(path, batch=10_000) as state:
+        for n in range(size):
+            state.put(ArticleState(article_url(n), fetched, '"etag"', None, f"sha256:{n:064x}", 1, changed))
     return time.perf_counter() - started
 
 
 def lookups(path: Path) -> float:
     """Seconds for the 1,000 lookups the crawl makes, against the state alone."""
-    with CrawlState(path) as state:
+    with SqliteCrawlState(path) as state:
         started = time.perf_counter()
         for number in range(LISTED):
             assert state.get(article_url(number)) is not None
