@@ -17,10 +17,14 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
+from crawler.archive import Exchange
+from crawler.archive.writer import exchange_records
 from crawler.crawl.transfer import WholeBodyMiddleware, incomplete
+from crawler.ingest import Selection, ingest, warc_sources
 from crawler.sites.fixtures import discover
 from tests.conftest import FIXTURES, REPO
 from tests.replay_site import copy_site, set_headers
+from tests.warc_files import Capture, cut_by_the_archive, fixture_captures, responses, stored, write_warc
 
 _CRAWLER = get_crawler()
 _OURS = WholeBodyMiddleware.from_crawler(_CRAWLER)
@@ -109,3 +113,27 @@ def test_a_crawl_refuses_a_page_its_transfer_cut_short_and_keeps_one_without_clo
     assert "; kept with a doubt: truncated 1; failed: truncated 2" in done.stdout
     assert "bytes its Content-Length states" in done.stderr
     assert "truncated: the gzip stream ends before its end" in done.stderr
+
+
+def _archived(capture: Capture, body: bytes, *headers: tuple[bytes, bytes]) -> list[bytes]:
+    """The capture's response and request records, its body and headers as given."""
+    sent = ((b"Content-Type", capture.content_type.encode()), *headers)
+    response, request, _ = exchange_records(Exchange(capture.url, capture.date, capture.status, sent, body))
+    return [response, request]
+
+
+def test_an_archived_page_cut_short_is_refused_as_truncated_by_ingest(tmp_path: Path) -> None:
+    """The archive says so too: a gzip stream cut short, a body short of its Content-Length, and
+    ``WARC-Truncated`` (Common Crawl keeps the first MiB of a page)."""
+    whole, gzipped, short, truncated = fixture_captures("ctvnews")[:4]
+    compressed = gzip.compress(gzipped.body)
+    members = [
+        *responses([whole]),
+        *_archived(gzipped, compressed[: len(compressed) // 2], (b"Content-Encoding", b"gzip")),
+        *_archived(short, short.body[:20_000], (b"Content-Length", str(len(short.body)).encode())),
+        cut_by_the_archive(truncated, 20_000),
+    ]
+    warc = write_warc(tmp_path / "cut.warc.gz", members)
+    report = ingest(warc_sources([str(warc)]), tmp_path / "corpus", Selection.of(), processes=1)
+    assert [record["url"] for record in stored(tmp_path / "corpus")] == [whole.url]
+    assert report.sites["ctvnews"].dropped == {"failed/truncated": 3}

@@ -307,8 +307,11 @@ async def _reparse_sites(
 async def _parse(parser: PageParser, response: ArchivedResponse) -> Record:
     """The page's record by today's parsers, as the crawl parsed it (its body decoded, its fetch time)."""
     content = response.decoded_body(MAX_PAGE_SIZE)
+    cut = response.cut_short(content)
     return await parser.parse(
-        FetchedPage(content, response.url, response.content_type, response.date, response.status)
+        FetchedPage(
+            content, response.url, response.content_type, response.date, response.status, incomplete=cut
+        )
     )
 
 

@@ -1,42 +1,33 @@
 """Whether a response's body arrived whole, as the transfer tells it.
 
 HTML lets a page omit ``</body>`` and ``</html>``, and many real pages do, so the end of a
-page does not tell a page cut short from a whole one; the transfer does:
-
-- Scrapy's ``dataloss`` flag: the connection closed before the body's ``Content-Length``.
-  Scrapy gives such a response only with ``DOWNLOAD_FAIL_ON_DATALOSS`` off; on (the default),
-  it is a failed download, retried, then counted as ``failed: connection``;
-- a ``Content-Length`` the body does not reach: a replayed or archived response cut short;
-- a gzip stream cut short. Scrapy inflates what it can and says nothing; the gzip trailer
-  states the length of the whole (``ISIZE``, modulo 2**32), which the inflated body of a cut
-  stream then does not have (its last four bytes are not a trailer).
+page does not tell a page cut short from a whole one; the transfer does (see
+``crawler.archive.content.cut_short``): a body short of its ``Content-Length`` (a replayed or
+archived response cut short), a gzip stream cut short, which Scrapy inflates as far as it goes
+and says nothing of. And Scrapy's own ``dataloss`` flag: the connection closed before the
+body's ``Content-Length``. Scrapy gives such a response only with ``DOWNLOAD_FAIL_ON_DATALOSS``
+off; on (the default), it is a failed download, retried, then counted as ``failed: connection``.
 
 ``WholeBodyMiddleware`` takes the place of Scrapy's ``HttpCompressionMiddleware``: it inflates
 as Scrapy does, and flags a response it finds cut short. ``incomplete`` reads the flags, for
-the spider to hand to the parse (``FetchedPage.incomplete``), which refuses the page as
-truncated: a partial article is never stored.
+the spider and ``crawler fetch`` to hand to the parse (``FetchedPage.incomplete``), which
+refuses the page as truncated: a partial article is never stored.
 """
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.http import Response
 
+from crawler.archive import cut_short
+
 __all__ = ["WholeBodyMiddleware", "incomplete"]
 
 #: A flag of ours on a response the transfer cut short, followed by what is missing.
 _FLAG = "incomplete: "
-_GZIP = frozenset({b"gzip", b"x-gzip"})
-_GZIP_MAGIC = b"\x1f\x8b"
-#: A gzip member's header and trailer take 18 bytes.
-_GZIP_FRAME = 18
-_CHUNK = 1 << 16
-#: Answers that have no body whatever their headers say.
-_BODYLESS = frozenset({204, 304})
 
 
 class WholeBodyMiddleware(HttpCompressionMiddleware):
@@ -45,22 +36,13 @@ class WholeBodyMiddleware(HttpCompressionMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Any = None
     ) -> Request | Response:
-        if request.method == "HEAD" or response.status in _BODYLESS or response.status < 200:
-            return super().process_response(request, response)
-        missing = _short_of_its_length(response)
-        trailer = _gzip_trailer_size(response)
+        # Read before Scrapy's middleware decodes: it rewrites the response's Content-Encoding.
+        length, coding = _header(response, b"Content-Length"), _header(response, b"Content-Encoding")
         decoded = super().process_response(request, response)
-        if (
-            missing is None
-            and trailer is not None
-            and isinstance(decoded, Response)
-            and len(decoded.body) % 2**32 != trailer
-            and not _whole_gzip(response.body)
-        ):
-            missing = f"the gzip stream ends before its end (inflated to {len(decoded.body)} bytes)"
-        if missing is None or not isinstance(decoded, Response):
+        if not isinstance(decoded, Response) or request.method == "HEAD" or not _has_body(response.status):
             return decoded
-        return decoded.replace(flags=[*decoded.flags, _FLAG + missing])
+        missing = cut_short(response.body, length, coding, len(decoded.body))
+        return decoded if missing is None else decoded.replace(flags=[*decoded.flags, _FLAG + missing])
 
 
 def incomplete(response: Response) -> str | None:
@@ -73,39 +55,12 @@ def incomplete(response: Response) -> str | None:
     return None
 
 
-def _short_of_its_length(response: Response) -> str | None:
-    stated = response.headers.get(b"Content-Length")
-    try:
-        length = int(stated) if stated else None
-    except ValueError:
-        return None
-    if length is None or len(response.body) >= length:
-        return None
-    return f"the body is {len(response.body)} of the {length} bytes its Content-Length states"
+def _has_body(status: int) -> bool:
+    """Whether an answer has a body, whatever its headers say (not 1xx, 204 or 304)."""
+    return status >= 200 and status not in {204, 304}
 
 
-def _gzip_trailer_size(response: Response) -> int | None:
-    """The size the last 4 bytes of a gzip body (one coding, gzip) state, or None for any other body."""
-    codings = b",".join(response.headers.getlist(b"Content-Encoding")).split(b",")
-    if len(codings) != 1 or codings[0].strip().lower() not in _GZIP or len(response.body) < _GZIP_FRAME:
-        return None
-    return int.from_bytes(response.body[-4:], "little")
-
-
-def _whole_gzip(body: bytes) -> bool:
-    """Whether every gzip member of a body reaches its end: read where the trailer's size did not match,
-    as it does not for several members (the trailer is the last one's). Bytes after the members
-    that are not another one are left, as Scrapy leaves them."""
-    while body.startswith(_GZIP_MAGIC):
-        inflater = zlib.decompressobj(wbits=31)
-        pending = body
-        try:
-            while not inflater.eof:
-                inflated = inflater.decompress(pending, _CHUNK)  # bounded: the output is dropped
-                pending = inflater.unconsumed_tail
-                if not inflated and not pending:
-                    return False
-        except zlib.error:
-            return False
-        body = inflater.unused_data
-    return True
+def _header(response: Response, name: bytes) -> str | None:
+    """A header's values as one string (repeated ones joined by commas, as HTTP reads them)."""
+    values = response.headers.getlist(name)
+    return b",".join(values).decode("latin-1") if values else None
