@@ -119,6 +119,8 @@ class Scheduler:
         status = run.process.returncode
         if status == 0:
             outcome = "crawl finished"
+        elif self.stopping and status == 128 + signal.SIGTERM:  # the crawl's own status for SIGTERM
+            outcome = "crawl stopped, every record stored so far kept"
         elif self.stopping and status == -signal.SIGTERM:
             outcome = "crawl stopped while starting up"
         else:

@@ -264,7 +264,7 @@ def test_a_crawl_counts_each_bad_page_under_its_reason_and_stores_the_good_ones(
     assert done.returncode == 0, done.stderr
     assert (
         "ctvnews: 2 articles, 1 skipped (not an article), 0 outside the date window, 0 invalid, "
-        "0 replay misses, 0 errors; skipped: empty 1, not-html 1; failed: truncated 1"
+        "0 replay misses, 1 errors; skipped: empty 1, not-html 1; failed: truncated 1"
     ) in done.stdout
     truncated_url = cases["2023-03-29-wire-multiple-authors"].meta()["url"]
     assert (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import lxml.html
 import pytest
@@ -27,7 +27,7 @@ from crawler.extract._query import css_to_xpath
 from crawler.extract.blocks import blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import encoding_doubt, reads_as_utf8, repair_mojibake, undecodable_share
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import format_iso, parse_date
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace
@@ -56,6 +56,27 @@ def test_dates_keep_the_stated_offset(stated: str, expected: str) -> None:
 @pytest.mark.parametrize("stated", ["2023-03-24", "2021-07-26T15:39:50", "yesterday-ish", "", None, 17])
 def test_dates_without_a_zone_are_never_invented(stated: object) -> None:
     assert parse_date(stated) is None
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [
+        "0001-01-01T00:00:00Z",
+        "1970-01-01T00:00:00+00:00",
+        "1989-12-31T23:59:59+00:00",
+        "9999-12-31T23:59:59Z",
+    ],
+)
+def test_a_placeholder_date_is_no_date(stated: str) -> None:
+    """A CMS with no date writes 0001-01-01 or 1970-01-01: before 1990 or after tomorrow is a placeholder."""
+    assert parse_date(stated) is None
+
+
+def test_the_plausible_dates_run_from_1990_to_tomorrow() -> None:
+    assert parse_date("1990-01-01T00:00:00+00:00") == "1990-01-01T00:00:00+00:00"
+    tomorrow = datetime.now(timezone.utc) + timedelta(hours=23)
+    assert parse_date(tomorrow.isoformat()) == format_iso(tomorrow)
+    assert parse_date((tomorrow + timedelta(days=2)).isoformat()) is None
 
 
 def test_a_zone_dateutil_does_not_know_is_refused_quietly() -> None:

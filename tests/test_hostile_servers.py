@@ -101,8 +101,8 @@ def test_storms_stalls_loops_and_bombs_are_each_counted_and_the_good_articles_st
     site = LoopbackSite(routes=routes)
     with serve(site):
         done = _crawl(site, tmp_path / "corpus")
-    assert _summary(done).endswith(  # the 2 errors: Scrapy's "Gave up retrying" for the 503 and the stall
-        "0 replay misses, 2 errors; failed: http-503 1, redirect-loop 1, timeout 1, too-large 2"
+    assert _summary(done).endswith(  # each failed request is one error
+        "0 replay misses, 5 errors; failed: http-503 1, redirect-loop 1, timeout 1, too-large 2"
     )
     assert "ctvnews: 2 articles" in done.stdout
     assert _stored_ids(tmp_path / "corpus") == {CASES[0].expected()["id"], CASES[1].expected()["id"]}
@@ -124,8 +124,14 @@ def test_a_robots_txt_that_disallows_everything_is_obeyed_and_counted(tmp_path: 
     )
     with serve(site):
         done = _crawl(site, tmp_path / "corpus")
-    assert _summary(done).startswith("ctvnews: 0 articles")
-    assert _summary(done).endswith("; skipped: robots-txt 1")
+    assert done.returncode == 1, done.stderr  # a crawl that can read none of its sources got nothing
+    assert (
+        "crawler: error: the crawl got nothing: no source of any site could be read (robots-txt 1)\n"
+        in done.stderr
+    )
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("ctvnews: ")]
+    assert line.startswith("ctvnews: 0 articles")
+    assert line.endswith("; skipped: robots-txt 1; got nothing: no source could be read")
     assert [path for path, _ in site.hits] == ["/robots.txt"]
 
 

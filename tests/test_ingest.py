@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import io
 import os
 import random
 import signal
@@ -28,7 +27,6 @@ from crawler.cli import main
 from crawler.errors import CrawlerError
 from crawler.ingest import Selection, WarcSource, cc_news_months, ingest, warc_sources
 from crawler.ingest.report import IngestReport
-from crawler.progress import Progress
 from crawler.sites.fixtures import discover
 from tests.conftest import FIXTURES, REPO
 from tests.lock_holder import lock_held_elsewhere
@@ -462,40 +460,6 @@ def test_cc_news_reads_a_local_copy_of_the_tree(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "warc.paths.gz").write_bytes(gzip.compress(b"crawl-data/CC-NEWS/2024/01/a.warc.gz\n"))
     assert cc_news_sources([(2024, 1)], str(tmp_path)) == [WarcSource(str(folder / "a.warc.gz"))]
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_is_redrawn_on_a_terminal_logged_now_and_then_elsewhere_and_silent_when_quiet() -> None:
-    now = [0.0]
-    terminal = _Terminal()
-    live = Progress(terminal, clock=lambda: now[0])
-    for moment, line in ((0.1, "1 file"), (0.7, "2 files"), (0.8, "3 files"), (1.5, "4")):
-        now[0] = moment
-        live.show(line)
-    live.note("crawler: warning: a line that stays")
-    live.close()
-    assert terminal.getvalue() == (
-        "\r2 files" + "\r4      " + "\r" + " " * 1 + "\r" + "crawler: warning: a line that stays\n"
-    )
-
-    now[0] = 0.0
-    log = io.StringIO()
-    plain = Progress(log, every=30.0, clock=lambda: now[0])
-    for moment in (1.0, 20.0, 31.0, 45.0, 62.0):
-        now[0] = moment
-        plain.show(f"at {moment:g} s")
-    plain.show("the end", now=True)
-    assert log.getvalue() == "at 31 s\nat 62 s\nthe end\n"
-
-    quiet = io.StringIO()
-    silent = Progress(quiet, quiet=True)
-    silent.show("nothing", now=True)
-    silent.note("crawler: warning: still said")
-    assert quiet.getvalue() == "crawler: warning: still said\n"
 
 
 def test_a_capture_date_before_the_window_is_judged_with_a_days_grace(tmp_path: Path) -> None:

@@ -149,7 +149,7 @@ def test_a_stop_mid_crawl_lets_articles_in_flight_finish_and_the_next_run_comple
     status = scheduler.stop()
     output = "".join(scheduler.seen)
     assert status == 0, output
-    assert "stopping: the running crawl finishes" in output and "ctvnews: crawl finished" in output
+    assert "stopping: the running crawl finishes" in output and "ctvnews: crawl stopped" in output
     stopped_at = lines_written(corpus)
     assert by_file(corpus)  # every line whole
     assert stopped_at < 156, "the crawl ended before the signal: nothing was in flight"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import DEFAULT_CORPUS, existing_corpus
+from crawler.cli.common import DEFAULT_CORPUS, count, existing_corpus, path_argument
 from crawler.errors import CrawlerError
 
 
@@ -20,9 +19,14 @@ def add_commands(commands: Any) -> None:
     reparse.add_argument(
         "sites", nargs="*", metavar="SITE", help="site folders of the archive (default: every one)"
     )
-    reparse.add_argument("--dir", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     reparse.add_argument(
-        "--archive", type=Path, metavar="DIR", help="the WARC archive (default: the corpus folder's warc/)"
+        "--dir", type=path_argument, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)"
+    )
+    reparse.add_argument(
+        "--archive",
+        type=path_argument,
+        metavar="DIR",
+        help="the WARC archive (default: the corpus folder's warc/)",
     )
     reparse.add_argument("--since", help="only pages fetched since: 2d, 12h, 2024-05-01, or an ISO date-time")
     reparse.add_argument("--until", help="only pages fetched until (same forms)")
@@ -32,7 +36,7 @@ def add_commands(commands: Any) -> None:
         help="write nothing: count per site and field what would change, with a few diffs",
     )
     reparse.add_argument(
-        "--examples", type=int, default=3, metavar="N", help="changes shown as diffs per site (default: 3)"
+        "--examples", type=count, default=3, metavar="N", help="changes shown as diffs per site (default: 3)"
     )
     reparse.add_argument("--gzip", action="store_true", help="write new corpus files gzip-compressed")
     reparse.add_argument(
@@ -41,6 +45,7 @@ def add_commands(commands: Any) -> None:
         metavar="N",
         help="parse in N processes beside this one, or auto: one with a second CPU (default: 0, in this one)",
     )
+    reparse.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     reparse.set_defaults(run=_run_reparse)
 
 
@@ -58,20 +63,23 @@ def _processes(value: str) -> int | str:
 def _run_reparse(arguments: argparse.Namespace) -> int:
     from crawler.crawl.reparse import reparse
     from crawler.extract.window import DateWindow
+    from crawler.progress import Progress
 
     corpus = existing_corpus(arguments.dir)
     window = DateWindow.of(arguments.since, arguments.until)
     started = time.monotonic()
-    report = reparse(
-        corpus,
-        arguments.archive or corpus / "warc",
-        arguments.sites,
-        window,
-        dry_run=arguments.dry_run,
-        examples=arguments.examples,
-        compress=arguments.gzip,
-        processes=_processes(arguments.processes),
-    )
+    with Progress("reparse", unit="pages", quiet=arguments.quiet) as progress:
+        report = reparse(
+            corpus,
+            arguments.archive or corpus / "warc",
+            arguments.sites,
+            window,
+            dry_run=arguments.dry_run,
+            examples=arguments.examples,
+            compress=arguments.gzip,
+            processes=_processes(arguments.processes),
+            progress=progress,
+        )
     print(report.summary())
     pages = sum(site.pages for site in report.sites)
     written = " (dry run: nothing written)" if arguments.dry_run else ""

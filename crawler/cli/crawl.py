@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.cli.common import ALARM_STATUS, DEFAULT_CONFIG, DEFAULT_CORPUS, DEFAULT_STATE, setting
+from crawler.cli.common import (
+    ALARM_STATUS,
+    DEFAULT_CONFIG,
+    DEFAULT_CORPUS,
+    DEFAULT_STATE,
+    DONE_STATUS,
+    ERROR_STATUS,
+    count,
+    path_argument,
+    setting,
+    web_url,
+    web_urls,
+)
 from crawler.errors import CrawlerError
 from crawler.extract.window import DateWindow
 from crawler.sites import all_sites, get_site
 
 if TYPE_CHECKING:
     from crawler.config import ScheduleConfig
-    from crawler.crawl.runner import SiteReport
+    from crawler.crawl.runner import CrawlReport, SiteReport
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def add_commands(commands: Any) -> None:
@@ -30,17 +45,23 @@ def add_commands(commands: Any) -> None:
         dest="urls",
         action="append",
         default=[],
+        type=web_url,
         metavar="FEED",
         help="a feed or sitemap of a site with no module: crawl what it lists with the generic parser",
     )
-    crawl.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    crawl.add_argument(
+        "--out", type=path_argument, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)"
+    )
     replay = crawl.add_mutually_exclusive_group()
     replay.add_argument(
-        "--replay", type=Path, metavar="DIR", help="answer every request from this fixtures folder, offline"
+        "--replay",
+        type=path_argument,
+        metavar="DIR",
+        help="answer every request from this fixtures folder, offline",
     )
     replay.add_argument(
         "--replay-warc",
-        type=Path,
+        type=path_argument,
         metavar="DIR",
         help="answer every request from the WARC files of this archive (e.g. OUT/warc), offline",
     )
@@ -54,9 +75,12 @@ def add_commands(commands: Any) -> None:
         "--since", help="only articles published since: 2d, 12h, 2024-05-01, or an ISO date-time"
     )
     crawl.add_argument("--until", help="only articles published until (same forms)")
-    crawl.add_argument("--max-articles", type=int, metavar="N", help="stop each site after N articles")
+    crawl.add_argument(
+        "--max-articles", type=count, metavar="N", help="stop each site after N articles (0: no limit)"
+    )
     crawl.add_argument(
         "--sources",
+        type=web_urls,
         metavar="URL[,URL...]",
         help="crawl these feeds or sitemaps instead of the sites' own (e.g. one sitemap of a backfill)",
     )
@@ -68,13 +92,13 @@ def add_commands(commands: Any) -> None:
     )
     crawl.add_argument(
         "--state",
-        type=Path,
+        type=path_argument,
         metavar="PATH",
         help=f"crawl state file (SQLite) to keep (default with --incremental: {DEFAULT_STATE})",
     )
     crawl.add_argument(
         "--config",
-        type=Path,
+        type=path_argument,
         help=f"read the breakage alarm's [alarm] table from this file (default: {DEFAULT_CONFIG}, if any)",
     )
     crawl.add_argument(
@@ -86,7 +110,16 @@ def add_commands(commands: Any) -> None:
     crawl.add_argument(
         "--worker", metavar="NAME", help="this worker's name with --redis (default: HOSTNAME-PID)"
     )
-    crawl.add_argument("--log-level", default="WARNING", help="Scrapy log level (default: WARNING)")
+    crawl.add_argument(
+        "--log-level",
+        default="WARNING",
+        type=str.upper,
+        choices=_LOG_LEVELS,
+        help="Scrapy log level (default: WARNING; DEBUG adds the tracebacks of parser errors)",
+    )
+    crawl.add_argument(
+        "--quiet", action="store_true", help="no progress line on stderr (the summary is still printed)"
+    )
     crawl.add_argument(
         "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
@@ -96,7 +129,10 @@ def add_commands(commands: Any) -> None:
         "schedule", help="crawl incrementally at intervals, as crawler.toml says, until SIGINT/SIGTERM"
     )
     schedule.add_argument(
-        "--config", type=Path, default=DEFAULT_CONFIG, help=f"configuration file (default: {DEFAULT_CONFIG})"
+        "--config",
+        type=path_argument,
+        default=DEFAULT_CONFIG,
+        help=f"configuration file (default: {DEFAULT_CONFIG})",
     )
     schedule.set_defaults(run=_run_schedule)
 
@@ -114,10 +150,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         except KeyError as error:
             raise CrawlerError(str(error.args[0])) from None
     for url in arguments.urls:
-        try:
-            feed_site(url)
-        except ValueError as error:
-            raise CrawlerError(str(error)) from None
+        feed_site(url)  # checked by web_url: a URL with a host
     DateWindow.of(arguments.since, arguments.until)  # a bad bound fails here, before any crawl
     spider_arguments = {
         "since": arguments.since,
@@ -134,6 +167,7 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
     settings = {
         **(loaded.alarm if loaded else Alarm()).settings(),
         "LOG_LEVEL": arguments.log_level,
+        "PROGRESS_LINE": not arguments.quiet,
         "CORPUS_GZIP": arguments.gzip,
         "CRAWL_STATE": str(state or ""),
         "INCREMENTAL": arguments.incremental,
@@ -158,16 +192,29 @@ def _run_crawl(arguments: argparse.Namespace) -> int:
         written = worker_folder(arguments.out, settings["CRAWL_WORKER"])
     archived = f", archive {archive}/" if archive else ""
     print(f"corpus {written}/{archived}, in {time.monotonic() - started:.1f} s")
+    status = _status(report)
+    if arguments.redis and not report.interrupted:
+        _after_distributed(arguments, report.sites, written)
+    return status
+
+
+def _status(report: CrawlReport) -> int:
+    """Say on stderr what went wrong, one line each, and the exit status that says the same."""
     for message in report.stopped:
         print(f"crawler: error: the crawl stopped: {message}", file=sys.stderr)
+    if report.interrupted:
+        name = signal.Signals(report.interrupted).name
+        print(f"crawler: interrupted by {name}: every record stored so far is kept", file=sys.stderr)
+        return 128 + report.interrupted
+    nothing = report.got_nothing()
+    if nothing:
+        print(f"crawler: error: {nothing}", file=sys.stderr)
     breaches = report.breaches()
     for breach in breaches:
         print(f"crawler: alarm: {breach.message()}", file=sys.stderr)
-    if arguments.redis:
-        _after_distributed(arguments, report.sites, written)
-    if report.stopped:
-        return 1
-    return ALARM_STATUS if breaches else 0
+    if report.stopped or nothing:
+        return ERROR_STATUS
+    return ALARM_STATUS if breaches else DONE_STATUS
 
 
 def _archives(flag: bool | None, config: ScheduleConfig | None) -> bool:

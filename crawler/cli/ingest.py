@@ -93,16 +93,17 @@ def _run_ingest(arguments: argparse.Namespace) -> int:
         months = cc_news_months(arguments.cc_news)
         sources += cc_news_sources(months, arguments.cc_news_base or CC_NEWS_BASE)
     started = time.monotonic()
-    report = ingest(
-        sources,
-        arguments.out,
-        selection,
-        processes=arguments.processes,
-        dask=arguments.dask,
-        compress=arguments.gzip,
-        max_articles=arguments.max_articles,
-        progress=Progress(quiet=arguments.quiet),
-    )
+    with Progress("ingest", unit="files", quiet=arguments.quiet) as progress:
+        report = ingest(
+            sources,
+            arguments.out,
+            selection,
+            processes=arguments.processes,
+            dask=arguments.dask,
+            compress=arguments.gzip,
+            max_articles=arguments.max_articles,
+            progress=progress,
+        )
     print(report.summary(time.monotonic() - started))
     if report.merge is not None:
         print(report.merge.line(arguments.out))

@@ -2,17 +2,27 @@
 
 Each command lives in its own module (``pages``, ``sites``, ``corpus``, ``crawl``, ``archive``,
 ``ingest``), which adds its sub-command to the parser and runs it; this module parses,
-dispatches, and turns a typed error into one line and an exit status.
+dispatches, and turns a typed error into one line and an exit status (``EXIT_STATUSES`` in
+``common``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from crawler._version import __version__
 from crawler.cli import archive, corpus, crawl, ingest, pages, sites
+from crawler.cli.common import (
+    ERROR_STATUS,
+    EXIT_STATUSES,
+    INTERRUPTED_STATUS,
+    USAGE_STATUS,
+    CommandParser,
+    UsageError,
+)
 from crawler.errors import CrawlerError
 
 __all__ = ["main"]
@@ -23,18 +33,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         status: int = arguments.run(arguments)
+        sys.stdout.flush()  # a reader that went away (| head) is found here, not at exit
         return status
+    except UsageError as error:
+        print(f"crawler: error: {error}", file=sys.stderr)
+        return USAGE_STATUS
     except CrawlerError as error:
         print(f"crawler: error: {error}", file=sys.stderr)
-        return 1
+        return ERROR_STATUS
     except KeyboardInterrupt:
         print("crawler: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED_STATUS
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The reader of stdout closed it (``crawler sites | head -1``): stop quietly, as ``cat`` does.
+
+    What is left in stdout's buffer can never be written: stdout is pointed at /dev/null so that
+    Python's own flush at exit does not fail a second time.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return ERROR_STATUS
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="crawler", description="A clean, normalised JSON corpus from news sites."
+    parser = CommandParser(
+        prog="crawler",
+        description="A clean, normalised JSON corpus from news sites.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"crawler {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import setting
+from crawler.cli.common import path_argument, seconds, setting, web_url
 from crawler.cli.views import as_json, as_text
 from crawler.errors import CrawlerError
 from crawler.sites.fixtures import save_fixture
@@ -18,25 +18,27 @@ from crawler.sites.parse import parse_page
 def add_commands(commands: Any) -> None:
     """Add ``parse`` and ``fetch`` to the command line."""
     parse = commands.add_parser("parse", help="parse a saved article page and print its record")
-    parse.add_argument("file", type=Path, help="the saved HTML page")
-    parse.add_argument("--url", required=True, help="the URL the page was fetched from (picks the parser)")
+    parse.add_argument("file", type=path_argument, help="the saved HTML page")
+    parse.add_argument(
+        "--url", required=True, type=web_url, help="the URL the page was fetched from (picks the parser)"
+    )
     view = parse.add_mutually_exclusive_group()
     view.add_argument("--json", dest="text", action="store_false", help="print the record as JSON (default)")
     view.add_argument("--text", dest="text", action="store_true", help="print a readable view")
     parse.set_defaults(run=_run_parse, text=False)
 
     fetch = commands.add_parser("fetch", help="fetch one article URL politely and print its record")
-    fetch.add_argument("url", help="the article URL")
+    fetch.add_argument("url", type=web_url, help="the article URL (http or https)")
     fetch_view = fetch.add_mutually_exclusive_group()
     fetch_view.add_argument("--json", dest="text", action="store_false", help="print JSON (default)")
     fetch_view.add_argument("--text", dest="text", action="store_true", help="print a readable view")
     fetch.add_argument(
-        "--save-fixture", type=Path, metavar="ROOT", help="also save it as a fixture under ROOT"
+        "--save-fixture", type=path_argument, metavar="ROOT", help="also save it as a fixture under ROOT"
     )
-    fetch.add_argument("--timeout", type=float, help="seconds to wait for the server (default: 30)")
+    fetch.add_argument("--timeout", type=seconds, help="seconds to wait for the server (default: 30)")
     fetch.add_argument(
         "--warc",
-        type=Path,
+        type=path_argument,
         metavar="FILE",
         help="archive the exchanges in this WARC file (.warc.gz, appended)",
     )

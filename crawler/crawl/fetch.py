@@ -159,7 +159,13 @@ def fetch(url: str, overrides: dict[str, Any] | None = None) -> Fetched:
     # One request: no need to pace it; pipelines are for crawls that store. The outcome is
     # reported as one line by the caller, so Scrapy's own log stays quiet unless asked (-s LOG_LEVEL=INFO).
     settings.setdict(
-        {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ITEM_PIPELINES": {}, "LOG_LEVEL": "CRITICAL"},
+        {
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "ITEM_PIPELINES": {},
+            "LOG_LEVEL": "CRITICAL",
+            "PROGRESS_LINE": False,
+        },
         priority="cmdline",
     )
     settings.setdict(overrides or {}, priority="cmdline")

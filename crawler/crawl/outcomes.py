@@ -9,6 +9,11 @@ the counts per site.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin
+
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -30,10 +35,20 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-__all__ = ["STATS_PREFIX", "RefusedRequest", "download_outcome", "log_words"]
+__all__ = [
+    "STATS_PREFIX",
+    "RefusedRequest",
+    "download_outcome",
+    "failed_requests",
+    "log_words",
+    "quiet_robots_txt_failures",
+]
 
 #: Stats keys of page outcomes start with it: ``crawler/skipped/not-html``, ``crawler/failed/timeout``.
 STATS_PREFIX = "crawler/"
+_FAILED = STATS_PREFIX + "failed/"
+#: Counted on its own in a crawl's summary ("invalid"), so not among its errors.
+_INVALID = _FAILED + "invalid-record"
 
 _CONNECTION = (
     ConnectionRefusedError,
@@ -78,6 +93,15 @@ def download_outcome(failure: Failure) -> str | None:
     return "failed/download-error"  # our word, never an exception's name; the log line has the error
 
 
+def failed_requests(stats: Mapping[str, Any]) -> int:
+    """A crawl's errors: each request that failed (``failed/<reason>``) counted once, from its stats.
+
+    Not Scrapy's count of ERROR log lines, which counts a request once per line it caused (a
+    retry given up, then the failure) and a robots.txt that could not be fetched as well.
+    """
+    return sum(int(n) for key, n in stats.items() if key.startswith(_FAILED) and key != _INVALID)
+
+
 def log_words(outcome: str) -> str:
     """``failed/timeout`` as the log and the summary say it: ``failed: timeout``."""
     return outcome.replace("/", ": ", 1)
@@ -91,3 +115,32 @@ def _ignored(message: str) -> str | None:
     if "robots.txt" in message:
         return "skipped/robots-txt"
     return None
+
+
+class _RobotsTxtFailure(logging.Filter):
+    """Scrapy's robots.txt middleware logs a failed download at ERROR with its traceback; this
+    makes it one WARNING line, worded as the crawl's own failures are (the crawl goes on as if
+    robots.txt allowed everything, which is what Scrapy does)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info is None or not isinstance(record.args, Mapping):
+            return True
+        error = record.exc_info[1]
+        url = getattr(record.args.get("request"), "url", None)
+        if error is None or not isinstance(url, str):
+            return True
+        robots = urljoin(url, "/robots.txt")
+        outcome = download_outcome(Failure(error)) or "failed/download-error"  # type: ignore[no-untyped-call]
+        record.msg, record.args = "%s: %s: %s", (log_words(outcome), robots, error)
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info = record.exc_text = None
+        return True
+
+
+_ROBOTS_LOGGER = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+
+
+def quiet_robots_txt_failures() -> None:
+    """Log each robots.txt that could not be fetched as one warning, without a traceback."""
+    if not any(isinstance(existing, _RobotsTxtFailure) for existing in _ROBOTS_LOGGER.filters):
+        _ROBOTS_LOGGER.addFilter(_RobotsTxtFailure())

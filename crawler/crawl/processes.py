@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = ["start_process"]
@@ -35,7 +37,28 @@ async def start_process(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([preload])
     process = context.Process(target=target, args=(theirs, *args), name=name, daemon=True)
-    process.start()
+    with _current_folder_off_the_path():
+        process.start()
     theirs.close()
     reader, writer = await asyncio.open_connection(sock=ours)
     return process, reader, writer
+
+
+@contextmanager
+def _current_folder_off_the_path() -> Iterator[None]:
+    """Start the fork server (with the first process) without the current folder on its path.
+
+    multiprocessing starts it as ``python -c ...``, which puts the current folder first on
+    ``sys.path``: run from a folder holding a ``crawler/`` folder (the parent of a clone), the
+    server would import that instead of the installed package, and every page would fail in
+    the workers with an ImportError. PYTHONSAFEPATH (Python 3.11+) leaves the folder off.
+    """
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before

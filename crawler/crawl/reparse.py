@@ -41,6 +41,7 @@ from crawler.crawl.parse_workers import FetchedPage, PageParser
 from crawler.errors import CrawlerError, UnknownSiteError
 from crawler.extract.page import MAX_PAGE_SIZE
 from crawler.extract.window import DateWindow
+from crawler.progress import Progress
 from crawler.record import Record, article_schema
 from crawler.sites import site_for_url
 from crawler.sites.fixtures import field_differences
@@ -210,6 +211,7 @@ def reparse(
     examples: int = 3,
     compress: bool = False,
     processes: int | str = 0,
+    progress: Progress | None = None,
 ) -> ReparseReport:
     """Re-parse the archived article pages of ``sites`` (default: all) fetched in ``window``.
 
@@ -217,7 +219,8 @@ def reparse(
     ``processes``: parser processes, as the crawl's ``PARSE_PROCESSES`` (crawler/crawl/parse_workers.py):
     pages are read, compared and stored here while the next ones are parsed beside. None by
     default: on the shared 2-core benchmark machine a parser process made a re-parse slower
-    (bench/archive.py), reading and comparing being too little work to share.
+    (bench/archive.py), reading and comparing being too little work to share. ``progress``
+    counts the pages re-parsed.
     """
     folders = site_folders(archive_dir, sites)
     # A dry run only reads; a real one is the corpus's one writer while it runs.
@@ -235,7 +238,8 @@ def reparse(
         ]
         wanted = _wanted(window or DateWindow())
         pages = [_in_fetch_order(files, wanted) for files in folders.values()]
-        asyncio.run(_reparse_sites(list(zip(pages, comparings, strict=True)), processes))
+        sites_pages = list(zip(pages, comparings, strict=True))
+        asyncio.run(_reparse_sites(sites_pages, processes, progress or Progress("reparse", quiet=True)))
     finally:
         if corpus is not None:
             corpus.close()
@@ -287,7 +291,7 @@ def _in_fetch_order(
 
 
 async def _reparse_sites(
-    sites: list[tuple[Iterator[ArchivedResponse], _Comparing]], processes: int | str
+    sites: list[tuple[Iterator[ArchivedResponse], _Comparing]], processes: int | str, progress: Progress
 ) -> None:
     """Parse each site's pages (a few at a time in flight), and compare and store them in their order."""
     parser = PageParser(processes)
@@ -298,8 +302,10 @@ async def _reparse_sites(
                 waiting.append((response, asyncio.ensure_future(_parse(parser, response))))
                 if len(waiting) >= _IN_FLIGHT:
                     await comparing.settle(*waiting.popleft())
+                    progress.advance()
             while waiting:
                 await comparing.settle(*waiting.popleft())
+                progress.advance()
     finally:
         parser.close()
 

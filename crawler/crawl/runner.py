@@ -5,6 +5,8 @@ The CLI's ``crawl`` command calls this; ``scrapy crawl SITE`` remains the plain 
 
 from __future__ import annotations
 
+import signal
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +17,10 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from crawler.crawl.coverage import Alarm, Breach, FallbackBreach, SiteCoverage
+from crawler.crawl.outcomes import failed_requests
 from crawler.crawl.pipelines import STOPPED_STAT
 from crawler.crawl.spiders.generic_spider import GenericSpider, feed_site
-from crawler.crawl.spiders.site_spiders import spider_for
+from crawler.crawl.spiders.site_spiders import SOURCES_READ, SOURCES_REQUESTED, spider_for
 from crawler.errors import CrawlerError
 from crawler.sites import get_site
 from crawler.state import SqliteCrawlState
@@ -26,6 +29,10 @@ from crawler.state import SqliteCrawlState
 _IN_THE_LINE = frozenset(
     {"crawler/skipped/not-an-article", "crawler/skipped/outside-window", "crawler/failed/invalid-record"}
 )
+
+
+#: The outcomes of a crawl with no network at all.
+_NETWORK_DOWN = frozenset({"dns", "connection", "timeout"})
 
 
 @dataclass
@@ -50,6 +57,19 @@ class SiteReport:
     duplicates: int = 0
     reclaimed: int = 0
     redis_lost: bool = False
+    #: The site's sources (feeds, sitemaps, sections) requested and read; requests made and
+    #: responses received, robots.txt's included.
+    sources_requested: int = 0
+    sources_read: int = 0
+    requests: int = 0
+    responses: int = 0
+
+    @property
+    def got_nothing(self) -> bool:
+        """Whether the site's crawl could not start: no source of it read, or no response at all."""
+        return bool(self.sources_requested and not self.sources_read) or bool(
+            self.requests and not self.responses
+        )
 
     @classmethod
     def from_stats(cls, site_id: str, stats: dict[str, Any]) -> SiteReport:
@@ -60,7 +80,7 @@ class SiteReport:
             outside=stats.get("crawler/skipped/outside-window", 0),
             misses=stats.get("replay/miss", 0),
             dropped=stats.get("crawler/failed/invalid-record", 0),
-            errors=stats.get("log_count/ERROR", 0),
+            errors=failed_requests(stats),
             unchanged=stats.get("incremental/unchanged", 0),
             not_modified=stats.get("incremental/not-modified", 0),
             outcomes={
@@ -72,6 +92,10 @@ class SiteReport:
             duplicates=stats.get("corpus/duplicate", 0),
             reclaimed=stats.get("redis/reclaimed", 0),
             redis_lost=bool(stats.get("redis/lost")),
+            sources_requested=stats.get(SOURCES_REQUESTED, 0),
+            sources_read=stats.get(SOURCES_READ, 0),
+            requests=stats.get("downloader/request_count", 0),
+            responses=stats.get("response_received_count", 0),
         )
 
     def line(self) -> str:
@@ -99,6 +123,8 @@ class SiteReport:
             line += f"; {self.reclaimed} requests taken over from dead workers"
         if self.redis_lost:
             line += "; stopped early: Redis went away"
+        if self.got_nothing:
+            line += "; got nothing: no source could be read"
         return line
 
 
@@ -110,18 +136,41 @@ class CrawlReport:
     alarm: Alarm = field(default_factory=Alarm)
     #: Why the crawl stopped before its end, one message per site that stopped (a write that failed).
     stopped: list[str] = field(default_factory=list)
+    #: The signal that stopped the crawl before its end (SIGINT, SIGTERM), if one did.
+    interrupted: int | None = None
 
     def summary(self) -> str:
         """One line per site, then the totals, then each site's field coverage in this crawl."""
         lines = [report.line() for report in self.sites]
         total = sum(r.articles for r in self.sites)
-        lines.append(f"total: {total} articles from {len(self.sites)} sites")
+        stop = f" (interrupted by {signal.Signals(self.interrupted).name})" if self.interrupted else ""
+        lines.append(f"total: {total} articles from {len(self.sites)} sites{stop}")
         lines.extend(r.coverage.line() for r in self.sites if r.coverage is not None and r.coverage.pages)
         return "\n".join(lines)
 
     def breaches(self) -> list[Breach | FallbackBreach]:
-        """The watched fields whose coverage fell below the alarm's threshold, site by site."""
+        """The watched fields whose coverage fell below what the site's pages carry, site by site.
+
+        None for an interrupted crawl: part of a crawl says nothing of the sites' pages.
+        """
+        if self.interrupted:
+            return []
         return [b for r in self.sites if r.coverage is not None for b in r.coverage.breaches(self.alarm)]
+
+    def got_nothing(self) -> str | None:
+        """One line saying which sites' crawls got nothing (no source read, no response), or None."""
+        empty = [report for report in self.sites if report.got_nothing]
+        if not empty or self.interrupted:
+            return None
+        reasons: Counter[str] = Counter()
+        for report in empty:
+            reasons.update({outcome.split("/", 1)[1]: n for outcome, n in report.outcomes.items()})
+        why = f" ({', '.join(f'{reason} {n}' for reason, n in reasons.most_common())})" if reasons else ""
+        if len(empty) == len(self.sites):
+            offline = "; is the network down?" if reasons and set(reasons) <= _NETWORK_DOWN else ""
+            return f"the crawl got nothing: no source of any site could be read{why}{offline}"
+        names = ", ".join(report.site_id for report in empty)
+        return f"no source could be read for {names}{why}"
 
 
 def crawl(
@@ -156,7 +205,7 @@ def crawl(
     settings.setdict(overrides or {}, priority="cmdline")
     if settings.get("CRAWL_STATE") and not settings.get("REDIS_URL") and corpus_dir is not None:
         check_state_belongs(Path(settings.get("CRAWL_STATE")), corpus_dir)
-    process = CrawlerProcess(settings)
+    process = _CrawlerProcess(settings)
     crawlers = {site.id: process.create_crawler(spider_for(site)) for site in sites}
     failures: list[Failure] = []
     for crawler in crawlers.values():
@@ -183,7 +232,18 @@ def crawl(
                 if c.stats and c.stats.get_value(STOPPED_STAT)
             }
         ),
+        process.stopped_by,
     )
+
+
+class _CrawlerProcess(CrawlerProcess):
+    """Scrapy's process, remembering the signal that stopped it (Scrapy only logs it)."""
+
+    stopped_by: int | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.stopped_by = self.stopped_by or signum
+        super()._signal_shutdown(signum, frame)
 
 
 def check_state_belongs(state: Path, corpus_dir: Path) -> None:

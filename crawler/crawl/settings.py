@@ -25,6 +25,9 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 #: Seconds before the first retry, doubled on each next one, capped at RETRY_BACKOFF_MAX.
 RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 120.0
+#: A request that failed after its retries is logged once, by the spider ("failed: dns: URL: ...");
+#: Scrapy's own "Gave up retrying" line would be a second, at ERROR.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = MAX_PAGE_SIZE
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -55,15 +58,17 @@ CORPUS_DIR = ""
 CORPUS_GZIP = False
 
 EXTENSIONS = {
-    "crawler.crawl.progress.ProgressLine": 500,
+    "crawler.crawl.progress.CrawlProgress": 500,
     "crawler.crawl.coverage.FieldCoverage": 510,
     # With REDIS_URL: worker liveness, in-flight requests, idle workers (crawler/distributed/).
     "crawler.distributed.Coordinator": 600,
 }
 #: With REDIS_URL set, switches the scheduler, duplicate filter and corpus folder to a distributed crawl.
 ADDONS = {"crawler.distributed.Distributed": 100}
-#: Draw a progress line on stderr while crawling (only when stderr is a terminal).
+#: Show the crawl's progress on stderr (pages fetched, articles stored, errors, rate, time): a live
+#: line on a terminal, else a line every PROGRESS_INTERVAL seconds. ``crawler crawl --quiet`` turns it off.
 PROGRESS_LINE = True
+PROGRESS_INTERVAL = 30.0
 
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from dateutil import parser as dateutil_parser
@@ -27,6 +27,10 @@ _MONTH_ABBREVIATION_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|O
 
 
 _NEGATIVE_YEAR = re.compile(r"[-\u2212]\d")
+#: Dates outside these bounds are a CMS's placeholders ("0001-01-01", "1970-01-01", "9999-12-31"),
+#: not publication dates: no online news article is older, and none is dated after tomorrow.
+_EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+_AHEAD = timedelta(days=1)
 
 
 def format_iso(moment: datetime) -> str:
@@ -42,9 +46,17 @@ def parse_date(value: Any) -> str | None:
     if _NEGATIVE_YEAR.match(text):
         return None  # before year 1: no datetime holds it, and no reading may drop its sign
     moment = _from_iso(text) or _from_dateutil(text)
-    if moment is None or moment.tzinfo is None:
+    if moment is None or moment.tzinfo is None or not _plausible(moment):
         return None
     return format_iso(moment)
+
+
+def _plausible(moment: datetime) -> bool:
+    """Whether a date can be a news page's: from 1990 to tomorrow (see _EARLIEST)."""
+    try:
+        return _EARLIEST <= moment <= datetime.now(timezone.utc) + _AHEAD
+    except OverflowError:  # an offset that takes the moment past year 1 or 9999
+        return False
 
 
 def _from_iso(text: str) -> datetime | None:

@@ -32,6 +32,8 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _SHORT_TAIL = 2048
 _TAIL = 65536
 _CLOSING = re.compile(r"</(?:html|body)\s*>", re.I)
+#: A tag, a comment or a doctype: an HTML page has one in its first bytes; plain text has none.
+_MARKUP = re.compile(r"<[a-zA-Z!?/]")
 #: What sites title a missing page; read only on pages with no Article JSON-LD.
 _NOT_FOUND = re.compile(
     r"\b(?:page|content|article|story)\s+(?:was\s+|is\s+)?(?:not\s+found|can(?:no|['\u2019])?t\s+be\s+found"
@@ -51,9 +53,12 @@ STATED_TO_FOUND = 2
 
 def check_page(page: Page) -> None:
     """Raise NotHtmlError, BrokenPageError or NotAnArticleError for a page no parser should read."""
-    binary = _binary_kind(page.start(_HEAD))
+    head = page.start(_HEAD)
+    binary = _binary_kind(head)
     if binary:
         raise NotHtmlError(page.url, f"{binary}, not an HTML page")
+    if not _MARKUP.search(head):
+        raise NotHtmlError(page.url, "plain text with no HTML markup, not an HTML page")
     if page.incomplete:
         raise BrokenPageError(page.url, "truncated", page.incomplete)
     if not page.article_json_ld and _says_not_found(page):

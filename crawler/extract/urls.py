@@ -10,6 +10,7 @@ characters of the path and query; the host in punycode), and so does Scrapy, wit
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -99,7 +100,13 @@ def domain_of(url: str) -> str:
 
 
 def registered_domain(host: str) -> str:
-    """The domain a publisher registered: the last two labels, three under ``co.uk``-style suffixes."""
+    """The domain a publisher registered: the last two labels, three under ``co.uk``-style suffixes.
+
+    A host that is an IP address, or a name with no dot (``localhost``, an intranet host), has no
+    registered domain: it is its own (``127.0.0.1``, not ``0.1``).
+    """
+    if "." not in host or _is_ip_address(host):
+        return host
     labels = host.split(".")
     keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _PUBLIC_SECOND_LEVEL else 2
     return ".".join(labels[-keep:])
@@ -109,3 +116,11 @@ def same_registered_domain(url: str, other: str) -> bool:
     """Whether two URLs' hosts belong to one registered domain (``news.example.com``, ``example.com``)."""
     host = domain_of(url)
     return bool(host) and registered_domain(host) == registered_domain(domain_of(other))
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True

@@ -9,25 +9,37 @@ from datetime import datetime, timedelta, timezone
 from crawler.errors import CrawlerError
 from crawler.extract.dates import parse_date
 
-_RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
+#: A bound relative to now, as the user writes it: ``2d``, ``12h``, ``30m``, ``1w``.
+RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def parse_moment(text: str, now: datetime | None = None) -> datetime:
     """``2d``/``12h``/``30m``/``1w`` ago, an ISO date (midnight UTC) or an ISO date-time with offset."""
     value = text.strip()
-    relative = _RELATIVE.match(value.lower())
+    relative = RELATIVE.match(value.lower())
     if relative:
         amount, unit = int(relative[1]), _UNITS[relative[2]]
         return (now or datetime.now(timezone.utc)) - timedelta(**{unit: amount})
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    exact = _iso_with_offset(value)
+    if exact is not None:
+        return exact  # a bound may be any moment, past tomorrow too (parse_date takes only a page's)
     stated = parse_date(value)
     if stated is None:
         raise CrawlerError(
             f"{text!r}: not a date window bound (try 2d, 12h, 2024-05-01 or 2024-05-01T08:00:00-04:00)"
         )
     return datetime.fromisoformat(stated)
+
+
+def _iso_with_offset(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 @dataclass(frozen=True)

@@ -184,14 +184,6 @@ class IngestReport:
     def kept(self) -> int:
         return sum(counts.kept for counts in self.sites.values())
 
-    def progress_line(self, seconds: float) -> str:
-        """``ingest: 3/12 files, 45,210 records read, 81.2 MB/s, kept: ctvnews 12, cbc 3``."""
-        kept = ", ".join(f"{site} {c.kept}" for site, c in sorted(self.sites.items()) if c.kept)
-        return (
-            f"ingest: {self.earlier + self.done}/{self.files} files, {self.records:,} records read, "
-            f"{_rate(self.bytes_read, seconds)}, kept: {kept or 'none yet'}"
-        )
-
     def summary(self, seconds: float) -> str:
         """Per site what was kept and why the rest was not, the totals, then each site's field coverage."""
         lines = [counts.line(site) for site, counts in sorted(self.sites.items())]

@@ -1,6 +1,7 @@
 """The corpus on disk: one JSON Lines file per site per publication day, appended safely.
 
-``<root>/<site>/<YYYY-MM-DD>.jsonl``, or ``.jsonl.gz`` with ``compress``. Each record is
+``<root>/<site>/<YYYY-MM-DD>.jsonl``, or ``.jsonl.gz`` with ``compress``; a record with no
+publication date in ``<root>/<site>/undated/<day downloaded>.jsonl``. Each record is
 validated, then written as one line with a single ``write`` on a file opened for appending
 (compressed, each line is a gzip member of its own, and a file of members is a valid gzip
 file), so a record is wholly in the file or not at all; a torn tail left by a crash is cut
@@ -33,9 +34,9 @@ from crawler.errors import CorpusError
 from crawler.record import Record
 from crawler.record.validation import validate_record
 from crawler.store.index import CorpusIndex
-from crawler.store.jsonl import corpus_files, read_records, repair_torn_tail
+from crawler.store.jsonl import UNDATED, corpus_files, read_records, repair_torn_tail
 
-__all__ = ["Corpus", "SharedIndex", "corpus_files", "read_records", "repair_torn_tail"]
+__all__ = ["UNDATED", "Corpus", "SharedIndex", "corpus_files", "read_records", "repair_torn_tail"]
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,17 @@ class Corpus:
         return revision
 
     def path_for(self, record: Record) -> Path:
-        """Where a record goes: its site's file for the day it was published (else downloaded)."""
-        day: str = (record.get("datePublished") or record["metadata"]["dateDownloaded"])[:10]
+        """Where a record goes: its site's file for the day it was published.
+
+        A record with no publication date goes to its site's ``undated/`` folder, in the file of
+        the day it was downloaded: the crawl's day is not the article's, and must not pass for it.
+        """
         site_id: str = record["site"]["id"]
-        return self.root / site_id / f"{day}{self.suffix}"
+        published: str | None = record.get("datePublished")
+        if published:
+            return self.root / site_id / f"{published[:10]}{self.suffix}"
+        downloaded: str = record["metadata"]["dateDownloaded"]
+        return self.root / site_id / UNDATED / f"{downloaded[:10]}{self.suffix}"
 
     def revision_of(self, article_id: str) -> int | None:
         """The newest stored revision of an article, or None when it is not stored."""

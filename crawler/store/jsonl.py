@@ -18,14 +18,23 @@ from typing import BinaryIO
 from crawler.errors import CorpusError
 from crawler.record import Record
 
-__all__ = ["corpus_files", "read_records", "records_after", "repair_torn_tail", "whole_length"]
+__all__ = ["UNDATED", "corpus_files", "read_records", "records_after", "repair_torn_tail", "whole_length"]
 
 _CHUNK = 1 << 18
+#: The folder of a site's records with no publication date (filed by the day they were downloaded).
+UNDATED = "undated"
 
 
-def corpus_files(root: Path) -> list[Path]:
-    """The corpus files of a folder, plain and compressed, sorted (sites, then days)."""
-    return sorted([*root.glob("*/*.jsonl"), *root.glob("*/*.jsonl.gz")])
+def corpus_files(root: Path, site: str = "*") -> list[Path]:
+    """The corpus files of a folder (of one site's folder, with ``site``), plain and compressed,
+    sorted: sites, then days, then the site's undated records."""
+    patterns = (
+        f"{site}/*.jsonl",
+        f"{site}/*.jsonl.gz",
+        f"{site}/{UNDATED}/*.jsonl",
+        f"{site}/{UNDATED}/*.jsonl.gz",
+    )
+    return sorted(path for pattern in patterns for path in root.glob(pattern))
 
 
 def read_records(root: Path) -> Iterator[Record]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.errors import CrawlerError
+from crawler.progress import Progress
 from crawler.record import Record
 from crawler.store.corpus import Corpus
 from crawler.store.jsonl import corpus_files, read_records, records_after
@@ -101,13 +102,20 @@ def worker_folders(corpus_dir: Path) -> list[Path]:
     return sorted(path for path in (corpus_dir / "workers").glob("*") if path.is_dir())
 
 
-def merge_corpora(sources: Sequence[Path], target: Path, compress: bool = False) -> MergeReport:
-    """Add every whole record of the ``sources`` folders to the corpus at ``target``."""
+def merge_corpora(
+    sources: Sequence[Path], target: Path, compress: bool = False, progress: Progress | None = None
+) -> MergeReport:
+    """Add every whole record of the ``sources`` folders to the corpus at ``target``.
+
+    ``progress`` counts the records read, then those merged out of them.
+    """
     for source in sources:
         if not source.is_dir():
             raise CrawlerError(f"{source}: no corpus folder here")
+    progress = progress or Progress("merge", quiet=True)
     with _scratch() as db:
-        read = _queue(db, (record for source in sources for record in whole_records(source)))
+        read = _queue(db, (record for source in sources for record in whole_records(source)), progress)
+        progress.total = read
         with Corpus(target, compress) as corpus:
             # The corpus compares a record with the newest revision only; an older version met
             # again must not come back as a new revision.
@@ -116,9 +124,11 @@ def merge_corpora(sources: Sequence[Path], target: Path, compress: bool = False)
             for record in _in_order(db):
                 if _is_stored(db, record) or not corpus.add(_without_revision(record)):
                     duplicates += 1
+                    progress.advance(1, duplicates=1)
                     continue
                 _note_stored(db, [record])
                 added += 1
+                progress.advance(1, added=1)
             return MergeReport(len(sources), read, added, corpus.revisions, duplicates)
 
 
@@ -140,10 +150,11 @@ def whole_records(root: Path) -> Iterator[Record]:
         yield from records_after(path, 0, skip_torn_tail=True)
 
 
-def _queue(db: sqlite3.Connection, records: Iterable[Record]) -> int:
+def _queue(db: sqlite3.Connection, records: Iterable[Record], progress: Progress) -> int:
     """Put the records in the scratch file, ordered by fetch; how many there were."""
     count = 0
     for record in records:
+        progress.advance(0, read=1)
         line = json.dumps(record, ensure_ascii=False).encode("utf-8")
         db.execute(
             "INSERT INTO pending VALUES (?, ?, ?)",

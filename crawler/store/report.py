@@ -1,6 +1,7 @@
-"""Reading a corpus back: records per site and day, field coverage, and a plain-text export.
+"""Reading a corpus back: records per site and publication day, and field coverage.
 
-Both stream the records (crawler/store/jsonl.py): their memory does not grow with the corpus.
+It streams the records (crawler/store/jsonl.py): its memory does not grow with the corpus.
+Exports are crawler/store/export.py's.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.files import write_text_atomically
 from crawler.record import COVERED_FIELDS, Record, coverage_shares, has_field
 from crawler.store.corpus import read_records
 
@@ -75,36 +75,7 @@ def corpus_stats(root: Path) -> CorpusStats:
     return stats
 
 
-def export_text(root: Path, out: Path) -> int:
-    """Write each article's newest revision as ``<out>/<site>/<day>-<id>.txt`` in the seed's shape.
-
-    The shape is ``date YYYY-MM-DD headline`` on the first line, then one paragraph per line.
-    Records are read twice rather than held: first to learn the newest revision of each
-    article stored more than once (most never are), then to write. Returns the number of
-    files written.
-    """
-    newest = _newest_revisions(root)
-    written = 0
-    for record in read_records(root):
-        if record.get("revision", 1) != newest.get(record["id"], 1):
-            continue  # an older revision
-        lines = [f"date {_day(record)} {record['headline']}", *(block["text"] for block in record["body"])]
-        path = out / record["site"]["id"] / f"{_day(record)}-{record['id']}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomically(path, "\n".join(lines) + "\n")
-        written += 1
-    return written
-
-
-def _newest_revisions(root: Path) -> dict[str, int]:
-    """The newest revision of each article of the corpus that has more than one."""
-    newest: dict[str, int] = {}
-    for record in read_records(root):
-        if record.get("revision", 1) > 1:
-            newest[record["id"]] = max(record["revision"], newest.get(record["id"], 1))
-    return newest
-
-
 def _day(record: Record) -> str:
-    day: str = (record.get("datePublished") or record["metadata"]["dateDownloaded"])[:10]
-    return day
+    """The record's publication day, or ``undated``: the day it was downloaded is not the article's."""
+    published: str | None = record.get("datePublished")
+    return published[:10] if published else "undated"

@@ -25,7 +25,7 @@ from twisted.python.failure import Failure
 from crawler.crawl.archiving import page_source
 from crawler.crawl.discovery import ListingTooLargeError, parse_listing
 from crawler.crawl.meta import FETCHED_AT_META, LISTED_DATE_META, PENDING_SITEMAPS_META, SITEMAP_DEPTH_META
-from crawler.crawl.outcomes import STATS_PREFIX, download_outcome, log_words
+from crawler.crawl.outcomes import STATS_PREFIX, download_outcome, log_words, quiet_robots_txt_failures
 from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_budget
 from crawler.crawl.transfer import incomplete
 from crawler.errors import CrawlerError
@@ -39,6 +39,11 @@ from crawler.sites.site import Site, Source
 #: parse_source): the frontier then holds about one sitemap's articles, not every article of
 #: every sitemap, so memory stays flat however large the site.
 ARTICLE_PRIORITY = 1
+#: Stats of a crawl's sources (its feeds, sitemaps and sections, not the sitemaps an index lists):
+#: how many were requested, and how many gave a page the spider read. None read is a crawl that
+#: got nothing (crawler/crawl/runner.py), whatever its exit status would otherwise be.
+SOURCES_REQUESTED = "sources/requested"
+SOURCES_READ = "sources/read"
 #: Article requests handed to the scheduler at a time. A listing's other URLs wait in the
 #: spider's backlog (a URL and a date each, a tenth of a request's memory) until the scheduler
 #: runs low: a sitemap of 100,000 URLs is then not 100,000 requests at once, and its first
@@ -80,6 +85,7 @@ class SiteSpider(scrapy.Spider):
         crawler.signals.connect(spider._start_parser_processes, signal=signals.spider_opened)
         crawler.signals.connect(spider._stop_parser_processes, signal=signals.spider_closed)
         crawler.signals.connect(spider._idle, signal=signals.spider_idle)
+        quiet_robots_txt_failures()
         settings = crawler.settings
         spider.limits = _Limits(
             depth=settings.getint("SITEMAP_INDEX_DEPTH"),
@@ -118,6 +124,9 @@ class SiteSpider(scrapy.Spider):
             yield request
 
     def start_requests(self) -> Iterator[scrapy.Request]:
+        # In a distributed crawl another worker may be the one that reads a source.
+        if not (hasattr(self, "crawler") and self.crawler.settings.get("REDIS_URL")):
+            self._count(SOURCES_REQUESTED, len(self.sources))
         for source in self.sources:
             callback = self.parse_section if source.kind == "section" else self.parse_source
             yield scrapy.Request(source.url, callback=callback, errback=self.request_failed)
@@ -134,6 +143,8 @@ class SiteSpider(scrapy.Spider):
         """
         pending = response.meta.get(PENDING_SITEMAPS_META, [])
         depth = response.meta.get(SITEMAP_DEPTH_META, 0)
+        if not depth:
+            self._count(SOURCES_READ)
         listed: list[tuple[str, int]] = []
         try:
             listings = parse_listing(response.body, self.limits.listing_size)
@@ -238,6 +249,7 @@ class SiteSpider(scrapy.Spider):
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow the article links of a section front (any link the site calls an article)."""
+        self._count(SOURCES_READ)
         for href in response.css("a::attr(href)").getall():
             url = self._web_link(response.url, href, counted=False)  # menus hold mailto: and javascript:
             if url is not None and self.site.is_article_url(url):
@@ -287,8 +299,9 @@ class SiteSpider(scrapy.Spider):
             self.logger.error("failed: parser-crash: %s", error)
             self._count("crawler/failed/parser-crash")
             return
-        except Exception:  # a parser bug must cost one page, never the crawl
-            self.logger.exception("failed: parser-error: %s", response.url)
+        except Exception as error:  # a parser bug must cost one page, never the crawl
+            self.logger.error("failed: parser-error: %s: %s: %s", response.url, type(error).__name__, error)
+            self.logger.debug("the parser's traceback on %s", response.url, exc_info=True)
             self._count("crawler/failed/parser-error")
             return
         if not self.window.admits(record["datePublished"]):
