@@ -9,8 +9,8 @@ Each page is parsed at its own URL with crawler's real routing (``crawler.sites.
 a page of a supported site by its site's parser, with its fallbacks; any other by the generic
 parser. Nobody here wrote these pages, so a refusal among them is either a real non-article
 (a section front, a gallery, a video page) or a rule that loses real articles. Prints one line
-per refusal (set, file, outcome, the error's message), then the count per set, and the records
-that were kept with a doubt (``metadata.doubts``), counted by kind.
+per refusal (set, file, outcome, the error's message) and per doubt of a record kept anyway
+(``metadata.doubts``), then per set the count of refusals and of doubts by kind.
 """
 
 from __future__ import annotations
@@ -37,11 +37,7 @@ SETS = ("article-extraction", "trafilatura-eval", "dates", "reference")
 def pages_of(shared: Path, name: str) -> Iterator[tuple[str, str, bytes]]:
     """(file, URL, page bytes) of every page of one set, as saved."""
     if name == "reference":
-        reference = shared / "reference"
-        for line in (reference / "INDEX.md").read_text(encoding="utf-8").splitlines():
-            cells = [cell.strip() for cell in line.split("|")]
-            if len(cells) > 4 and cells[2].endswith(".html"):
-                yield cells[2], cells[3], (reference / "pages" / cells[2]).read_bytes()
+        yield from _reference_pages(shared / "reference")
         return
     data = shared / "bench" / name
     if name == "article-extraction":
@@ -61,8 +57,21 @@ def pages_of(shared: Path, name: str) -> Iterator[tuple[str, str, bytes]]:
         yield item["file"], url, gzip.decompress((data / "pages" / item["file"]).read_bytes())
 
 
+def _reference_pages(reference: Path) -> Iterator[tuple[str, str, bytes]]:
+    """Every page under ``reference/pages``, at the URL INDEX.md gives it. A page INDEX.md does not
+    list is still parsed, at a URL on a domain no site module claims, so no page goes unseen."""
+    urls = {}
+    for line in (reference / "INDEX.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) > 4 and cells[2].endswith(".html"):
+            urls[cells[2]] = cells[3]
+    for path in sorted((reference / "pages").rglob("*.html")):
+        file = path.relative_to(reference / "pages").as_posix()
+        yield file, urls.get(file, f"https://pages.example/{file}"), path.read_bytes()
+
+
 def survey(shared: Path, name: str) -> tuple[int, int, Counter[str]]:
-    """Parse every page of a set, print each refusal; (pages, refusals, doubts by kind)."""
+    """Parse every page of a set, print each refusal and doubt; (pages, refusals, doubts by kind)."""
     pages = refused = 0
     doubts: Counter[str] = Counter()
     for file, url, body in pages_of(shared, name):
@@ -75,6 +84,7 @@ def survey(shared: Path, name: str) -> tuple[int, int, Counter[str]]:
             continue
         for doubt in record["metadata"].get("doubts", []):
             doubts[doubt.split(":", 1)[0]] += 1
+            print(f"{name}\t{file}\tkept with a doubt\t{doubt}")
     return pages, refused, doubts
 
 
