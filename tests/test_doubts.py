@@ -4,7 +4,8 @@ Refused are only pages that certainly cannot give a whole, readable article: tex
 undecodable, a page the transfer cut short, a page without its closing tags whose JSON-LD states
 an article far longer than the body found. Accented text that looks like mojibake, a few
 undecodable bytes, mojibake that could not be repaired and missing closing tags are kept, each
-named in ``metadata.doubts``, and a crawl's summary counts them per site.
+named in ``metadata.doubts``, and a crawl's summary counts them per site. A crawl, a re-parse
+and an ingest of its archive keep and refuse the same pages (``crawler fetch``: tests/test_fetch.py).
 """
 
 from __future__ import annotations
@@ -18,13 +19,19 @@ from typing import Any
 import pytest
 
 from crawler import parse_page
+from crawler.archive import archive_files
 from crawler.crawl.parse_workers import FetchedPage
+from crawler.crawl.reparse import reparse
 from crawler.errors import BrokenPageError
 from crawler.extract.defects import MOSTLY_UNDECODABLE, STATED_TO_FOUND
 from crawler.extract.page import collapse_whitespace
+from crawler.ingest import Selection, ingest, warc_sources
 from crawler.record.validation import validate_record
 from crawler.sites.fixtures import discover
+from tests.archive_site import crawl, fixture_site
+from tests.archive_site import stored as stored_records
 from tests.conftest import FIXTURES, REPO
+from tests.loopback import Route, serve
 from tests.replay_site import copy_site
 
 #: The Globe and Mail seed: many accented letters and curly quotes, an Article JSON-LD object.
@@ -192,3 +199,60 @@ def test_a_crawl_counts_the_records_kept_with_a_doubt_per_site(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert "ctvnews: 6 articles, 0 skipped (not an article)" in done.stdout
     assert "; kept with a doubt: encoding 1, truncated 2" in done.stdout
+
+
+#: Ordinary German text that the old mojibake rule took for mojibake ("ß“" read as UTF-8 is NKo).
+LOOK_ALIKE = "„Spaß“ für alle, sagte er."
+#: The seed's lead image, which the page names in its JSON-LD, og:image and <img>.
+IMAGE = "blinken-and-qin-1-6445509-1687086913456.jpg"
+
+
+def with_every_doubt(page: bytes) -> bytes:
+    """The CTV News seed with what lost real articles (issue 19, items 1 to 4): accented text
+    that looks like mojibake, no closing tags, a stray byte, and a lead image whose URL holds a
+    space and an accented letter as the page writes it."""
+    paragraph = SEED_PARAGRAPH.encode()
+    page = page.replace(paragraph, f"{LOOK_ALIKE} ".encode() + b"\xff " + paragraph, 1)
+    page = page.replace(IMAGE.encode(), "blinken and qin \u00e9t\u00e9.jpg".encode())
+    return page.replace(b"</body>", b"").replace(b"</html>", b"")
+
+
+def test_archived_pages_are_kept_or_refused_by_reparse_and_ingest_as_the_crawl_did(tmp_path: Path) -> None:
+    """One archived crawl, read back two ways: the same records, with the same doubts, and the
+    page its transfer cut short refused by all three."""
+    replay = copy_site("ctvnews", tmp_path / "fixtures")
+    seed = replay / "ctvnews" / SEED.path.name / "page.html"
+    seed.write_bytes(with_every_doubt(seed.read_bytes()))
+    site = fixture_site(replay)
+    (cut,) = [path for path in site.routes if path.endswith("-1.6335418")]  # another article
+    whole = site.routes[cut].body  # gzip-encoded, as the site serves every page
+    site.routes[cut] = Route(body=whole[: len(whole) // 2], headers={"Content-Encoding": "gzip"})
+    corpus = tmp_path / "corpus"
+    with serve(site):
+        done = crawl(site, corpus, "--warc")
+    assert "; kept with a doubt: encoding 1, truncated 1; failed: truncated 1" in done.stdout
+    crawled = {record["id"]: record for record in stored_records(corpus)}
+    (record,) = [record for record in crawled.values() if record["url"].endswith("-1.6445506")]  # the seed
+    assert record["body"][1]["text"] == f"{LOOK_ALIKE} \ufffd {SEED_PARAGRAPH}"
+    assert record["metadata"]["doubts"] == [
+        "encoding: 1 undecodable characters (U+FFFD) in the text",
+        "truncated: the page ends before </body> or </html>, though nothing says its article is cut",
+    ]
+    assert record["mainImage"]["url"].endswith("/blinken%20and%20qin%20%C3%A9t%C3%A9.jpg")
+
+    for path in corpus.glob("ctvnews/*.jsonl"):  # as if an older parser had refused every page
+        path.unlink()
+    (corpus / ".index.sqlite").unlink()
+    report = reparse(corpus, corpus / "warc", processes=0)
+    assert report.sites[0].added == len(crawled)
+    assert report.sites[0].skipped == {"failed/truncated": 1}
+    assert "new articles, 0 unchanged; refused: failed/truncated 1" in report.summary()
+    assert {record["id"]: record for record in stored_records(corpus)} == crawled
+
+    files = [str(path) for path in archive_files(corpus / "warc")]
+    ingested = ingest(warc_sources(files), tmp_path / "ingested", Selection.of(), processes=1)
+    assert ingested.sites["ctvnews"].dropped == {"failed/truncated": 1}
+    records = {record["id"]: record for record in stored_records(tmp_path / "ingested")}
+    assert records.keys() == crawled.keys()
+    assert records[record["id"]]["metadata"]["doubts"] == record["metadata"]["doubts"]
+    assert records[record["id"]]["body"] == record["body"]

@@ -157,7 +157,8 @@ class SiteReparse:
     duplicates: int = 0
     #: Fields that changed, with how many records they changed in.
     fields: Counter[str] = field(default_factory=Counter)
-    #: Pages no record came from that the parsers refuse, by outcome (section fronts, video pages...).
+    #: Pages no record came from that the parsers refuse, by outcome (section fronts, video pages,
+    #: pages the transfer cut short...).
     skipped: Counter[str] = field(default_factory=Counter)
     #: "URL: reason" of pages a stored record came from that the parsers now refuse (the record is kept).
     refused: list[str] = field(default_factory=list)
@@ -170,7 +171,7 @@ class SiteReparse:
             f"{self.site}: {self.pages} archived article pages: {self.revised} {would}new revisions, "
             f"{self.added} {would}new articles, {self.unchanged} unchanged"
             + (f", {self.duplicates} the same body as another article's" if self.duplicates else "")
-            + (f"; not articles: {_counts(self.skipped)}" if self.skipped else "")
+            + (f"; refused: {_counts(self.skipped)}" if self.skipped else "")
         ]
         if self.fields:
             lines.append(f"  fields {'that would change' if dry_run else 'changed'}: {_counts(self.fields)}")
