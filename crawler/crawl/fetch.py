@@ -32,7 +32,7 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from crawler.crawl.archiving import page_source
-from crawler.crawl.outcomes import download_outcome, log_words
+from crawler.crawl.outcomes import download_outcome, error_message, log_words
 from crawler.crawl.parse_workers import parse_budget
 from crawler.crawl.transfer import incomplete
 from crawler.errors import CrawlerError, UnknownSiteError
@@ -145,7 +145,8 @@ def _reason(failure: Failure) -> str:
     if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
         return "disallowed by the site's robots.txt"
     outcome = download_outcome(failure)
-    return f"{log_words(outcome)}: {error}" if outcome else f"fetch failed: {error}"
+    message = error_message(failure)
+    return f"{log_words(outcome)}: {message}" if outcome else f"fetch failed: {message}"
 
 
 def fetch(url: str, overrides: dict[str, Any] | None = None) -> Fetched:
