@@ -132,6 +132,20 @@ def test_control_characters_in_a_pages_text_are_dropped_not_fatal(site: str, spa
     _assert_same_article(record, case)
 
 
+@pytest.mark.parametrize("site", sorted(SEEDS))
+def test_a_control_character_in_a_text_the_parser_edits_costs_a_second_parse(site: str) -> None:
+    """After a ``<br>``, the parser's edit of the text (a space for the line break) is refused by
+    lxml; the page is parsed again without control characters, at no cost to the article."""
+    case = SEEDS[site]
+    html = _html(case)
+    for block in case.expected()["body"]:
+        words = block["text"].split()[:3]
+        if len(words) == 3 and " ".join(words) in html:
+            html = html.replace(" ".join(words), f"{words[0]} {words[1]}<br>\x01{words[2]}")
+    record = _parse(case, html.encode("utf-8"), "text/html; charset=utf-8")
+    assert record["body"] == case.expected()["body"]
+
+
 def test_urls_with_raw_characters_are_percent_encoded_not_refused() -> None:
     """Links as people type them (spaces, accents, an IDN host) become the URLs a browser requests."""
     html = _html(GLOBE)

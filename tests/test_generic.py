@@ -171,6 +171,15 @@ def test_hover_cards_and_hidden_text_stay_out_of_the_paragraph() -> None:
     assert "all her stories" not in record["articleBody"] and "tracking" not in record["articleBody"]
 
 
+def test_control_characters_cost_the_generic_body_nothing() -> None:
+    """trafilatura edits the tree's texts, which lxml refuses when they hold a control character:
+    it reads the page without them (Page.xml_safe)."""
+    paragraphs = [text.replace(" ", " \x01", 1) for text in PARAGRAPHS]
+    page = article_page("<title>Ferry to run every 20 minutes from June</title>", paragraphs)
+    record = parse_page(page, URL)
+    assert [block["text"] for block in record["body"]] == PARAGRAPHS
+
+
 #: article_page's menu, as the function writes it.
 _MENU = (
     '<nav><ul><li><a href="/news">News</a></li><li><a href="/sports">Sports</a></li>\n'

@@ -10,7 +10,9 @@ from typing import Any
 
 from crawler._version import __version__
 from crawler.errors import IncompleteRecordError, NotAnArticleError
+from crawler.extract.charset import xml_safe_text
 from crawler.extract.dates import format_iso
+from crawler.extract.page import collapse_whitespace
 from crawler.extract.parser import ArticleParser
 from crawler.extract.urls import url_id, web_url
 from crawler.record import Record, article_body, content_hash, word_count
@@ -37,13 +39,13 @@ def build_record(parser: ArticleParser) -> Record:
         "url": web_url(page.url) or page.url,
         "canonicalUrl": canonical,
         "site": {"id": site.id, "name": site.name},
-        "headline": headline,
-        "description": parser.description(),
-        "authors": [_with_web_url(person) for person in parser.authors()],
+        "headline": _shown(headline),
+        "description": _shown(parser.description()),
+        "authors": [_with_web_url({**person, "name": _shown(person["name"])}) for person in parser.authors()],
         "datePublished": parser.date_published(),
         "dateModified": parser.date_modified(),
-        "articleSection": parser.section(),
-        "keywords": parser.keywords(),
+        "articleSection": _shown(parser.section()),
+        "keywords": [_shown(keyword) for keyword in parser.keywords()],
         "inLanguage": parser.language(),
         "articleBody": body_text,
         "body": blocks,
@@ -74,4 +76,18 @@ def _image_with_web_url(image: Any) -> Any:
     if image is None:
         return None
     url = web_url(image["url"])
-    return {**image, "url": url} if url else None
+    return (
+        {**image, "url": url, "caption": _shown(image["caption"]), "credit": _shown(image["credit"])}
+        if url
+        else None
+    )
+
+
+def _shown(text: str | None) -> str | None:
+    """Text as a reader sees it: without the control characters a page may hold (stray bytes no
+    browser shows, which lxml keeps), their place collapsed. The body's blocks are made so as
+    they are read (``collapse_whitespace``); this does it for what a parser takes as it is stated."""
+    if text is None or text.isprintable():
+        return text
+    safe = xml_safe_text(text)
+    return text if safe is text else collapse_whitespace(safe)

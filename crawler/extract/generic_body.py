@@ -84,7 +84,7 @@ def generic_blocks(page: Page, titles: Iterable[str] = (), stated_article: bool 
     ``<h1>``): a first block that repeats one of them is the page's title, not its text.
     ``stated_article``: the page's metadata says it is an article (see ``_article``).
     """
-    tree = deepcopy(page.root)
+    tree = deepcopy(page.xml_safe.root)  # trafilatura edits the tree's texts, which lxml may refuse
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     _drop_unseen(tree)

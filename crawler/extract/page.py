@@ -176,16 +176,33 @@ class Page:
 
     @cached_property
     def selector(self) -> Selector:
-        """The whole page as a parsel selector (lxml underneath).
-
-        The tree holds no character lxml refuses in a text (``xml_safe_text``): a control
-        character in a page would otherwise make any later edit of the tree's text fail.
-        """
-        root = parse_utf8(xml_safe_bytes(self.raw), self.url) if self.raw is not None else None
+        """The whole page as a parsel selector (lxml underneath)."""
+        root = parse_utf8(self.raw, self.url) if self.raw is not None else None
         if root is not None:
             return PageSelector(root=root, type="html")
         # Reading ``html`` finds out whether bytes lxml refused are UTF-8 at all.
-        return PageSelector(text=xml_safe_text(self.html), type="html", base_url=self.url)
+        return PageSelector(text=self.html, type="html", base_url=self.url)
+
+    @cached_property
+    def xml_safe(self) -> Page:
+        """The page without the characters lxml refuses in a tree's text (``xml_safe_text``);
+        the page itself when it holds none, as nearly every page does.
+
+        libxml2 keeps a control character in the text it parses, and lxml then refuses any
+        edit of that text (dropping an element joins its tail to the text before it). Looking
+        for them costs a pass over the page, as much as half the parse of a site's template,
+        so only what edits a tree of its own asks: the generic body, and a parse lxml refused
+        (crawler/sites/parse.py). A record's text never holds them (``collapse_whitespace``).
+        """
+        if self.raw is not None:
+            raw = xml_safe_bytes(self.raw)
+            if raw is self.raw:
+                return self
+            return Page(None, self.url, self.fetched_at, self.status, raw=raw, incomplete=self.incomplete)
+        html = xml_safe_text(self.html)
+        if html is self.html:
+            return self
+        return Page(html, self.url, self.fetched_at, self.status, incomplete=self.incomplete)
 
     @cached_property
     def json_ld(self) -> list[JsonObject]:
@@ -328,5 +345,9 @@ def _types_of(obj: JsonObject) -> set[str]:
 
 
 def collapse_whitespace(text: str) -> str:
-    """One space for every run of white space (non-breaking and zero-width ones included)."""
-    return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
+    """One space for every run of white space (non-breaking and zero-width ones included), and
+    no control character (a page's stray bytes, which no reader sees)."""
+    collapsed = " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
+    # isprintable() is a fast test that nearly every text passes; those that fail it hold a
+    # control character or a format one (a soft hyphen), which xml_safe_text keeps.
+    return collapsed if collapsed.isprintable() else " ".join(xml_safe_text(collapsed).split())

@@ -58,6 +58,8 @@ class ParseBudget:
 
 
 DEFAULT_BUDGET = ParseBudget()
+#: What lxml says when a text set in a tree holds a character XML does not allow.
+_XML_REFUSED = "All strings must be XML compatible"
 
 
 class _OutOfTime(BaseException):
@@ -79,7 +81,14 @@ def parse(page: Page, budget: ParseBudget = DEFAULT_BUDGET) -> Record:
         if tags > budget.tags:
             raise BrokenPageError(page.url, "too-complex", f"{tags} tags, over the budget of {budget.tags}")
     with _time_limit(page.url, budget.seconds):
-        return _parse(page)
+        try:
+            return _parse(page)
+        except ValueError as error:
+            # lxml refused a parser's edit of a text holding a control character: the page
+            # without them (Page.xml_safe) reads as a browser shows it.
+            if _XML_REFUSED not in str(error) or page.xml_safe is page:
+                raise
+            return _parse(page.xml_safe)
 
 
 def _parse(page: Page) -> Record:
