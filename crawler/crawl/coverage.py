@@ -32,7 +32,7 @@ from typing import Any
 from scrapy import signals
 
 from crawler.errors import CorpusError
-from crawler.record import COVERED_FIELDS, coverage_line, has_field
+from crawler.record import COVERED_FIELDS, Record, coverage_line, has_field
 from crawler.store.baseline import Baselines, FieldCounts
 
 __all__ = [
@@ -250,13 +250,13 @@ class FieldCoverage:
         if baseline is not None:
             self.crawler.stats.set_value(BASELINE_STAT, baseline)
 
-    def item_scraped(self, item: dict[str, Any]) -> None:
+    def item_scraped(self, item: Record) -> None:
         for name in COVERED_FIELDS:
             if has_field(item, name):
                 self.crawler.stats.inc_value(_PRESENT + name)
         if item["metadata"].get("fallback"):
             self.crawler.stats.inc_value(FALLBACK_STAT)
-        for kind in {doubt.split(":", 1)[0] for doubt in item["metadata"].get("doubts", ())}:
+        for kind in {doubt.split(":", 1)[0] for doubt in item["metadata"].get("doubts", [])}:
             self.crawler.stats.inc_value(DOUBT_STAT + kind)
 
     def spider_closed(self, spider: Any, reason: str) -> None:

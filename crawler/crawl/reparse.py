@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from crawler.archive import ArchivedResponse, Location, ResponseHead, archive_files, read_responses
 from crawler.crawl.parse_workers import FetchedPage, PageParser
@@ -413,7 +414,7 @@ def _differing(old: array[int], new: array[int]) -> Iterator[str]:
     return (name for name, a, b in zip(compared_fields(), old, new, strict=True) if a != b)
 
 
-def _compared(record: Record) -> Record:
+def _compared(record: Record) -> dict[str, Any]:
     """The record without the fields that say where and when its page was fetched."""
     metadata = {k: v for k, v in record["metadata"].items() if f"metadata.{k}" not in _FETCH_FIELDS}
     return {k: v for k, v in record.items() if k not in _FETCH_FIELDS} | {"metadata": metadata}

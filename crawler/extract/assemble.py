@@ -6,7 +6,7 @@ The parser answers one question per field; the fields derived from the body (``a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from crawler._version import __version__
 from crawler.errors import IncompleteRecordError, NotAnArticleError
@@ -83,6 +83,10 @@ def _image_with_web_url(image: Any) -> Any:
     )
 
 
+@overload
+def _shown(text: str) -> str: ...
+@overload
+def _shown(text: str | None) -> str | None: ...
 def _shown(text: str | None) -> str | None:
     """Text as a reader sees it: without the control characters a page may hold (stray bytes no
     browser shows, which lxml keeps), their place collapsed. The body's blocks are made so as

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 from crawler.errors import (
     BrokenPageError,
@@ -187,7 +186,7 @@ def parse_page(
     fetched_at: datetime | None = None,
     status: int | None = 200,
     content_type: str | None = None,
-) -> dict[str, Any]:
+) -> Record:
     """Parse one saved or fetched article page into its record, as a plain dict.
 
     >>> record = parse_page(open("page.html", "rb").read(), "https://www.ctvnews.ca/...")  # doctest: +SKIP

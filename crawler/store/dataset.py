@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -36,7 +36,10 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow
 
-__all__ = ["FIELDS", "Dataset", "open_dataset"]
+__all__ = ["FIELDS", "Dataset", "Row", "open_dataset"]
+
+#: A record, or the part of it a dataset's ``fields`` name.
+Row = Mapping[str, Any]
 
 #: The fields a record has, in the schema's order, and the corpus's ``revision``.
 FIELDS: tuple[str, ...] = tuple(dict.fromkeys([*article_schema()["properties"], "revision"]))
@@ -86,7 +89,7 @@ class Dataset:
             changes["revisions"] = revisions
         return dataclasses.replace(self, **changes)
 
-    def __iter__(self) -> Iterator[Record]:
+    def __iter__(self) -> Iterator[Row]:
         files = self.files()
         newest = {} if self.revisions else _newest_revisions(files)
         for path in files:

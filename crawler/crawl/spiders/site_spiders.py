@@ -37,6 +37,7 @@ from crawler.crawl.transfer import incomplete
 from crawler.errors import CrawlerError
 from crawler.extract.urls import cleaned_link, joined_url
 from crawler.extract.window import DateWindow
+from crawler.record import Record
 from crawler.sites import all_sites
 from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget
 from crawler.sites.site import Site, Source
@@ -280,7 +281,7 @@ class SiteSpider(scrapy.Spider):
             return None
         return absolute
 
-    async def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any] | scrapy.Request]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Record | scrapy.Request]:
         """Parse an article page into its record (in a parser process when there are some)."""
         if self._enough_articles():
             return
