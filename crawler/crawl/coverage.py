@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from crawler.store.baseline import Baselines, FieldCounts
 __all__ = [
     "BASELINE_STAT",
     "CERTAIN_FIELDS",
+    "DOUBT_STAT",
     "FALLBACK_STAT",
     "REQUIRED_FIELDS",
     "Alarm",
@@ -62,6 +63,8 @@ _UNPARSED = (
 _PRESENT = "coverage/present/"
 #: Records no template of their site read (the fallback parsers did: crawler/sites/parse.py).
 FALLBACK_STAT = "coverage/fallback"
+#: Records kept with a doubt (``metadata.doubts``), counted by the doubt's kind: ``coverage/doubt/encoding``.
+DOUBT_STAT = "coverage/doubt/"
 #: A site whose pages mostly fall back is broken, whatever its fields say.
 _MOSTLY = 0.5
 #: Fields every article has: a page without one is broken, whatever the site's history.
@@ -153,6 +156,8 @@ class SiteCoverage:
     present: Mapping[str, int]
     #: Records a fallback made (no template of the site read the page).
     fallbacks: int = 0
+    #: Records kept with a doubt, by the doubt's kind (``{"encoding": 2, "truncated": 1}``).
+    doubts: Mapping[str, int] = field(default_factory=dict)
     #: What the site's pages carried in earlier crawls; None before its first.
     baseline: FieldCounts | None = None
 
@@ -162,7 +167,12 @@ class SiteCoverage:
         unparsed = sum(int(stats.get(key, 0)) for key in _UNPARSED)
         present = {name: int(stats.get(_PRESENT + name, 0)) for name in COVERED_FIELDS}
         fallbacks = int(stats.get(FALLBACK_STAT, 0))
-        return cls(site_id, records + unparsed, present, fallbacks, stats.get(BASELINE_STAT))
+        doubts = {
+            key.removeprefix(DOUBT_STAT): int(count)
+            for key, count in sorted(stats.items())
+            if key.startswith(DOUBT_STAT)
+        }
+        return cls(site_id, records + unparsed, present, fallbacks, doubts, stats.get(BASELINE_STAT))
 
     def share(self, name: str) -> float:
         """The share of article pages whose record has the field (0 when there were none)."""
@@ -247,6 +257,8 @@ class FieldCoverage:
                 self.crawler.stats.inc_value(_PRESENT + name)
         if item["metadata"].get("fallback"):
             self.crawler.stats.inc_value(FALLBACK_STAT)
+        for kind in {doubt.split(":", 1)[0] for doubt in item["metadata"].get("doubts", [])}:
+            self.crawler.stats.inc_value(DOUBT_STAT + kind)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if reason in _CUT_SHORT:
