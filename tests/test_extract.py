@@ -27,14 +27,14 @@ from crawler.extract._fast import (
 from crawler.extract._query import css_to_xpath
 from crawler.extract.blocks import blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
-from crawler.extract.charset import reads_as_utf8, text_problem
+from crawler.extract.charset import encoding_doubt, reads_as_utf8, repair_mojibake, undecodable_share
 from crawler.extract.dates import format_iso, parse_date, read_date
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace
 from crawler.extract.published import in_page_offset
 from crawler.extract.state import json_after
-from crawler.extract.urls import clean_url, joined_url, url_id
+from crawler.extract.urls import clean_url, domain_of, joined_url, url_id, web_url
 from crawler.record import word_count
 from crawler.record.dates import has_offset, has_time, moment_of
 
@@ -276,6 +276,33 @@ def test_a_link_is_joined_to_the_page_or_dropped(url: str, joined: str | None) -
     assert joined_url(url, "https://example.com/a/b") == joined
 
 
+@pytest.mark.parametrize(
+    ("link", "encoded"),
+    [
+        (" https://Example.com/a b/ ", "https://example.com/a%20b/"),
+        (
+            "https://example.com/caf\u00e9?q=d\u00e9j\u00e0 vu&x=1",
+            "https://example.com/caf%C3%A9?q=d%C3%A9j%C3%A0%20vu&x=1",
+        ),
+        ("https://seglerblog.st\u00f6ssenseer.de/a/", "https://seglerblog.xn--stssenseer-fcb.de/a/"),
+        ("https://example.com/p%C3%A4dophilie/", "https://example.com/p%C3%A4dophilie/"),  # escapes kept
+        ("/a\tb\n/c d", "https://example.com/ab/c%20d"),  # relative; tabs and line breaks go
+        ("mailto:someone@example.com", None),
+        ("https://example.com:99999/", None),
+        ("hard::blog.python.org.html", None),
+    ],
+)
+def test_web_urls_are_percent_encoded_as_browsers_send_them(link: str, encoded: str | None) -> None:
+    assert web_url(link, "https://example.com/x/") == encoded
+
+
+def test_an_idn_host_is_its_punycode_domain() -> None:
+    assert domain_of("https://www.st\u00f6ssenseer.de/a b") == "xn--stssenseer-fcb.de"
+    assert clean_url("https://st\u00f6ssenseer.de/caf\u00e9 au lait/?utm_source=x") == (
+        "https://xn--stssenseer-fcb.de/caf%C3%A9%20au%20lait/"
+    )
+
+
 def test_clean_url_strips_tracking_and_fragment() -> None:
     url = "https://WWW.theglobeandmail.com/world/article-x/?utm_source=rss&cmp=rss&page=2#comments"
     assert clean_url(url) == "https://www.theglobeandmail.com/world/article-x/?page=2"
@@ -426,22 +453,54 @@ def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes(fragmen
     assert [type(node) for node in wrapper.iter()] == [type(node) for node in plain_wrapper.iter()]
 
 
+#: Ordinary text that looks like mojibake, each beside its bytes' reading as UTF-8: ß and a
+#: German closing quote (NKo ߓ), Italian "È" before an ellipsis (ȅ), a French ellipsis and a
+#: non-breaking space before a guillemet (a Chinese character), a capital É before one (ɠ).
+_LOOK_ALIKES = ["„Spaß“ für alle", "È… difficile", "l\u2019été…\u00a0» dit-il", "CAFÉ\u00a0!", "Åß…"]
+
+
 @pytest.mark.parametrize(
-    ("text", "problem"),
+    ("text", "repaired"),
     [
-        ("Caf\u00e9 \u201cau lait\u201d", None),
-        ("Caf\u00c3\u00a9 au lait", "mojibake ('\u00c3\u00a9')"),
-        ("\u201cquoted\u00e2\u20ac\u009d", "mojibake ('\u00e2\u20ac\\x9d')"),
-        ("plain \ud800 text", None),
-        ("broken \ufffd byte", "undecodable bytes"),
+        *((text, text) for text in _LOOK_ALIKES),
+        ("Caf\u00c3\u00a9 au lait, \u00c3\u00a0 l\u00e2\u20ac\u2122heure", "Café au lait, à l\u2019heure"),
+        ("wi\u00c4\u2122cej ni\u00c5\u00bc si\u00c4\u2026", "więcej niż sią"),  # Polish, Latin Extended-A
+        (
+            "\u00d0\u0178\u00d1\u20ac\u00d0\u00b8\u00d0\u00b2\u00d0\u00b5\u00d1\u201a \u00d0\u00b8",
+            "Привет и",
+        ),  # Cyrillic words, and "и" alone by its script
+        ("\u00e4\u00b8\u00ad\u00e6\u2013\u2021", "中文"),
+        ("bravo \u00f0\u0178\u02dc\u20ac", "bravo 😀"),
+        # Both in one text: the mojibake is repaired, the look-alike kept.
+        ("„Spaß“ im CafÃ©", "„Spaß“ im Café"),
     ],
 )
-def test_text_problems_are_named(text: str, problem: str | None) -> None:
-    found = text_problem(text)
-    if problem is None:
-        assert found is None
-    else:
-        assert found is not None and problem in found
+def test_only_what_is_provably_double_encoded_is_repaired(text: str, repaired: str) -> None:
+    assert repair_mojibake(text) == repaired
+    if text == repaired:
+        assert repair_mojibake(text) is text
+
+
+@pytest.mark.parametrize(
+    ("text", "doubt"),
+    [
+        ("Caf\u00e9 \u201cau lait\u201d, „Spaß“, l\u2019été…\u00a0»", None),
+        ("plain \ud800 text", None),
+        ("broken \ufffd byte \ufffd", "2 undecodable characters (U+FFFD) in the text"),
+        ("Caf\u00c3\u00a9 au lait", "mojibake left in the text ('\u00c3\u00a9')"),
+        ("\u201cquoted\u00e2\u20ac", "mojibake left in the text ('\u00e2\u20ac')"),
+    ],
+)
+def test_what_did_not_decode_is_named_as_a_doubt(text: str, doubt: str | None) -> None:
+    assert encoding_doubt(text) == doubt
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [("Caf\u00e9", 0.0), ("ab\ufffd\ufffd, 1 2 3", 0.5), ("\ufffd\ufffd\ufffd a", 0.75)],
+)
+def test_the_undecodable_share_counts_letters_only(text: str, share: float) -> None:
+    assert undecodable_share(text) == share
 
 
 @given(st.text(st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2009\u2028\u3000\u200b\ufeff\u2019é")))

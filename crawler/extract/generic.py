@@ -113,7 +113,9 @@ class GenericBody(ArticleParser):
             self.page.css_text("title"),
             self.page.css_text("h1"),
         )
-        return generic_blocks(self.page, (title for title in titles if title))
+        return generic_blocks(
+            self.page, (title for title in titles if title), says_it_is_an_article(self.page)
+        )
 
 
 class GenericParser(GenericBody):

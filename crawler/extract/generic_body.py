@@ -3,8 +3,9 @@
 trafilatura (with ``favor_precision``) is the best-scoring main-content finder on the
 article-extraction benchmark (see ``bench/extraction.py``), so it picks the article's
 paragraphs (fast, and with its readability/justext comparison only where that looks
-doubtful). What it still lets through is the same on most sites, so three general rules
-run around it:
+doubtful; and, where it finds nothing on a page that says it is an article, from the page's
+own article element alone). What it still lets through is the same on most sites, so three
+general rules run around it:
 
 * before: elements a reader never sees are removed (``hidden``, ``display:none``, hover
   cards and tooltips), since their text would otherwise run into the paragraph that holds them;
@@ -24,6 +25,7 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.extract._fast import new_element
 from crawler.extract.page import Element, Page, collapse_whitespace
 from crawler.record import Block
 
@@ -38,6 +40,13 @@ _HIDDEN_CLASSES = frozenset(
 # the card; the outer ones also hold the link the card belongs to.
 _HOVER_CARD = re.compile(r"tooltip|popover|popup|rollover|hovercard|hover-card", re.IGNORECASE)
 _UNSEEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+#: Class names that show an element from some screen width on, whatever hides it below
+#: (Tailwind's ``hidden lg:flex``, Bootstrap's ``d-none d-md-block``): a desktop menu, or what a
+#: page that left its menu's tags open holds inside it (libxml2 then nests the article there).
+_SHOWN_FROM_A_WIDTH = re.compile(
+    r"^(?:(?:sm|md|lg|xl|2xl):|d-(?:sm|md|lg|xl|xxl)-)"
+    r"(?:block|flex|grid|inline|inline-block|inline-flex|inline-grid|table|contents|flow-root)$"
+)
 # Words every class that _is_hidden or _is_hover_card accepts holds, once lowered (a hidden
 # class holds "hid", "invisible", "sr-only", ...): a class without one is not tested further.
 # Case-sensitive on a lowered ASCII string: re.IGNORECASE would also fold letters that lower()
@@ -68,17 +77,18 @@ _SURE_LENGTH = 1000
 _BLOCK_TYPES = {"head": "heading", "list": "list", "quote": "quote"}
 
 
-def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
+def generic_blocks(page: Page, titles: Iterable[str] = (), stated_article: bool = False) -> list[Block]:
     """The article's blocks, in page order; empty when no article body is found.
 
     ``titles`` are the page's headline in its several forms (JSON-LD, OpenGraph, ``<title>``,
     ``<h1>``): a first block that repeats one of them is the page's title, not its text.
+    ``stated_article``: the page's metadata says it is an article (see ``_article``).
     """
-    tree = deepcopy(page.root)
+    tree = deepcopy(page.xml_safe.root)  # trafilatura edits the tree's texts, which lxml may refuse
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     _drop_unseen(tree)
-    body = _article(tree, page.url)
+    body = _article(tree, page.url, stated_article)
     if body is None:
         return []
     link_texts = {_key("".join(link.itertext())) for link in tree.iter("a")} - {""}
@@ -86,13 +96,20 @@ def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
     return _without_trailing_headings(_without_repeated_title(blocks, titles))
 
 
-def _article(tree: Element, url: str) -> Element | None:
+def _article(tree: Element, url: str, stated_article: bool) -> Element | None:
     """trafilatura's article body (its own XML: p, head, list, quote...), or None.
 
     trafilatura runs fast first: without ``fast`` it also asks readability and justext for
     a second opinion on every page, which costs nearly half the generic path and on the
     development sets changed almost only pages where the fast extraction found little or
     nothing. So the second opinion is asked only where the fast one looks doubtful.
+
+    When that finds nothing at all on a page that says it is an article, the one element the
+    page marks as its article (``_marked_article``) is read alone, the same way: trafilatura
+    prunes menus whole, and a menu whose tags the page left open holds everything after it
+    (libxml2 nests the rest of the page in it, where a browser closes the menu), article and
+    all. A page that does not say it is an article (a section front, an index) gets no second
+    look: its one featured story would pass for its body.
     """
     import trafilatura  # loaded on first use: it is slow to import, and site parsers never need it
 
@@ -107,7 +124,22 @@ def _article(tree: Element, url: str) -> Element | None:
     body: Element | None = getattr(trafilatura.bare_extraction(tree, fast=True, **options), "body", None)
     if body is None or _doubtful(body):
         body = getattr(trafilatura.bare_extraction(tree, **options), "body", None)
+    marked = _marked_article(tree) if body is None and stated_article else None
+    if marked is not None:
+        body = getattr(trafilatura.bare_extraction(marked, **options), "body", None)
     return body
+
+
+def _marked_article(tree: Element) -> Element | None:
+    """The page's one ``<article>`` (else its one ``itemprop=articleBody``) as a page of its own;
+    None when it marks none, or several (the cards of a list of stories)."""
+    found = tree.xpath("//article") or tree.xpath("//*[@itemprop='articleBody']")
+    if len(found) != 1:
+        return None
+    page, body = new_element("html"), new_element("body")
+    page.append(body)
+    body.append(deepcopy(found[0]))  # a copy: the page's links still tell link lists (see _block)
+    return page
 
 
 def _doubtful(body: Element) -> bool:
@@ -153,7 +185,8 @@ def _is_hidden(element: Element) -> bool:
         return True
     if _UNSEEN_STYLE.search(element.get("style") or ""):
         return True
-    return not _HIDDEN_CLASSES.isdisjoint((element.get("class") or "").lower().split())
+    names = (element.get("class") or "").lower().split()
+    return not _HIDDEN_CLASSES.isdisjoint(names) and not any(map(_SHOWN_FROM_A_WIDTH.match, names))
 
 
 def _is_hover_card(element: Element) -> bool:

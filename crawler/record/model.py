@@ -54,6 +54,7 @@ class Metadata(TypedDict):
     httpStatus: int | None
     contentHash: str
     fallback: NotRequired[str]
+    doubts: NotRequired[list[str]]
     source: NotRequired[dict[str, Any]]
 
 

@@ -110,6 +110,11 @@ def export(dataset: Dataset, form: str, target: Path) -> int:
     fields = dataset.fields or FIELDS
     try:
         if form == "text":
+            if dataset.fields:
+                raise CrawlerError(
+                    "the text export writes each article's date, headline and body whole: "
+                    "choose fields (--fields) for parquet, csv or jsonl"
+                )
             return _write_text(dataset, target)
         with _file_replaced(target, binary=form == "parquet") as handle:
             return _WRITERS[form](dataset, fields, handle)
