@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import lxml.html
 import pytest
+from dateutil import tz
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -27,13 +28,15 @@ from crawler.extract._query import css_to_xpath
 from crawler.extract.blocks import blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import encoding_doubt, reads_as_utf8, repair_mojibake, undecodable_share
-from crawler.extract.dates import format_iso, parse_date
+from crawler.extract.dates import format_iso, parse_date, read_date
 from crawler.extract.images import split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.published import in_page_offset
 from crawler.extract.state import json_after
 from crawler.extract.urls import clean_url, domain_of, joined_url, url_id, web_url
 from crawler.record import word_count
+from crawler.record.dates import has_offset, has_time, moment_of
 
 
 @pytest.mark.parametrize(
@@ -85,6 +88,88 @@ def test_a_zone_dateutil_does_not_know_is_refused_quietly() -> None:
         warnings.simplefilter("error")
         assert parse_date("March 12, 2024 10:00 AM IST") is None
         assert parse_date("March 12, 2024 10:00 AM EDT") == "2024-03-12T10:00:00-04:00"
+
+
+@pytest.mark.parametrize(
+    ("stated", "kept"),
+    [
+        ("2019-11-20T06:37:00", "2019-11-20T06:37:00"),  # no offset stated: none invented
+        ("2023-11-08 17:49:09", "2023-11-08T17:49:09"),
+        ("2019-10-01", "2019-10-01"),  # a day, no time
+        ("25/12/2019", "2019-12-25"),  # day and month told apart by the 25
+        ("1. November 2023 10:29", "2023-11-01T10:29:00"),
+        ("March 12, 2024 10:00 AM IST", "2024-03-12T10:00:00"),  # a zone no one can place: the local time
+        ("2024-08-16T08:27:08-0400", "2024-08-16T08:27:08-04:00"),  # an offset, as parse_date gives it
+    ],
+)
+def test_a_date_without_an_offset_is_kept_as_stated(stated: str, kept: str) -> None:
+    assert read_date(stated) == kept
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [
+        "March 2019",
+        "2019",
+        "12:30",
+        "03/04/2023",
+        "01-11-2023 10:29",
+        "0001-01-01T00:00:00",
+        "1970-01-01",
+        "",
+    ],
+)
+def test_a_date_is_never_filled_in(stated: str) -> None:
+    """A month, a year, a time alone, a day and month no one can tell apart, a placeholder: no date."""
+    assert read_date(stated) is None
+
+
+def test_a_time_without_an_offset_takes_the_known_zone_s() -> None:
+    toronto = tz.gettz("America/Toronto")
+    assert read_date("2019-11-20T06:37:00", toronto) == "2019-11-20T06:37:00-05:00"
+    assert read_date("2019-07-20 06:37", toronto) == "2019-07-20T06:37:00-04:00"  # summer time
+    assert read_date("2019-07-20T06:37:00+00:00", toronto) == "2019-07-20T06:37:00+00:00"  # stated wins
+    assert read_date("2019-07-20", toronto) == "2019-07-20"  # a day has no offset
+    assert parse_date("2019-11-20T06:37:00", toronto) == "2019-11-20T06:37:00-05:00"
+
+
+def test_the_record_s_dates_compare_as_moments() -> None:
+    assert moment_of("2019-11-20T06:37:00-05:00") == datetime(2019, 11, 20, 11, 37, tzinfo=timezone.utc)
+    assert moment_of("2019-11-20T06:37:00") == datetime(2019, 11, 20, 6, 37, tzinfo=timezone.utc)
+    assert moment_of("2019-11-20") == datetime(2019, 11, 20, tzinfo=timezone.utc)
+    assert [has_offset(d) for d in ("2019-11-20T06:37:00+00:00", "2019-11-20T06:37:00")] == [True, False]
+    assert [has_time(d) for d in ("2019-11-20T06:37:00", "2019-11-20")] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("stated", "others", "local"),
+    [
+        # UTC in one place, the newsroom's clock without an offset in another: the page's offset.
+        ("2023-11-09T01:49:09+00:00", ["2023-11-08T17:49:09"], "2023-11-08T17:49:09-08:00"),
+        # UTC, and the same instant with the local offset.
+        ("2019-10-18T22:04:00+00:00", ["2019-10-19T00:04:00+02:00"], "2019-10-19T00:04:00+02:00"),
+        # A local time, and the same wall clock with its offset.
+        ("2021-11-29T15:13:37", ["2021-11-29T15:13:37+01:00"], "2021-11-29T15:13:37+01:00"),
+        # A local time, and the same moment in UTC.
+        ("2021-11-29T15:13:37", ["2021-11-29T14:13:37+00:00"], "2021-11-29T15:13:37+01:00"),
+        # Another moment says nothing of this one's offset.
+        (
+            "2023-11-09T01:49:09+00:00",
+            ["2023-11-08T17:50:00", "2023-11-07T01:49:09"],
+            "2023-11-09T01:49:09+00:00",
+        ),
+        (
+            "2021-11-29T15:13:37",
+            ["2021-11-29T15:13:37+00:00", "2021-12-29T15:13:37+01:00"],
+            "2021-11-29T15:13:37+00:00",
+        ),
+        ("2021-11-29T15:13:37", ["2021-11-29T16:13:37"], "2021-11-29T15:13:37"),
+        ("2020-04-14T00:38:07-04:00", ["2020-04-14T04:38:07+00:00"], "2020-04-14T00:38:07-04:00"),
+        ("2019-10-01", ["2019-10-01T08:00:00+02:00"], "2019-10-01"),  # a day stays a day
+    ],
+)
+def test_a_moment_stated_twice_gives_the_page_s_offset(stated: str, others: list[str], local: str) -> None:
+    assert in_page_offset(stated, others) == local
 
 
 @pytest.mark.parametrize(
@@ -526,5 +611,8 @@ def test_date_window_bounds() -> None:
     assert window.admits("2024-05-14T08:00:00-04:00")
     assert not window.admits("2024-04-30T23:00:00+00:00")
     assert window.admits(None)  # an unknown date is never a reason to drop an article
+    assert window.admits("2024-05-30T20:00:00")  # a local time, placed as if in UTC
+    assert not window.admits("2024-05-31T20:00:00")
+    assert window.admits("2024-05-01") and not window.admits("2024-04-30")  # a day is its midnight
     with pytest.raises(CrawlerError, match="not a date window bound"):
         parse_moment("soon-ish")

@@ -339,6 +339,34 @@ def test_metric_edge_cases_and_summary() -> None:
     assert summary.f1 == pytest.approx(0.5)
 
 
+def test_dates_are_scored_by_publication_day() -> None:
+    bench: Any = _bench()
+    score = bench.score_dates(
+        [
+            ("2019-11-20", "2019-11-20T06:37:00"),  # the day is what counts, offset or none
+            ("2019-11-20", "2019-11-21T01:00:00+09:00"),  # another day
+            ("2019-11-20", None),  # no date: wrong
+            (None, None),  # a page with no date, given none: right
+        ]
+    )
+    assert (score.tp, score.fp, score.tn, score.fn) == (1, 1, 1, 1)
+    assert (score.accuracy, score.precision, score.undated) == (0.5, 0.5, 2)
+
+
+def test_authors_are_scored_by_exact_match_several_joined() -> None:
+    bench: Any = _bench()
+    score = bench.score_authors(
+        [
+            ("Jane Doe", "Jane Doe"),
+            ("T. V. Raman ", "T. V. Raman"),  # white space is not a difference
+            (["Ann Lee", "Bo Chan"], "Ann Lee; Bo Chan"),
+            ("Jane Doe", "JANE DOE"),
+            ("Jane Doe", None),
+        ]
+    )
+    assert (score.right, score.pages) == (3, 5)
+
+
 @pytest.mark.parametrize("parser", ["site", "generic"])
 def test_links_urljoin_refuses_cost_their_field_not_the_record(parser: str) -> None:
     """A lead image or canonical link with an unbalanced "[" in its host (urljoin raises) is left out."""

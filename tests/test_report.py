@@ -48,15 +48,28 @@ def _undated(record: Record) -> Record:
     return undated
 
 
+def _stated_without_offset(record: Record) -> list[Record]:
+    """The seed's story twice more, dated as pages state dates without an offset: a local time, a day."""
+    stated = []
+    for number, date in enumerate(("2023-06-18T20:00:00", "2023-06-18"), start=3):
+        other = copy.deepcopy(record)
+        other.update(id=f"{number:x}" * 16, datePublished=date, dateModified=date, headline=f"Stated {date}")
+        other["metadata"]["contentHash"] = "sha256:" + f"{number}" * 64
+        stated.append(other)
+    return stated
+
+
 @pytest.fixture(scope="module")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every fixture's record, the seed revised once, and one undated record."""
+    """Every fixture's record, the seed revised once, one undated record, and two dated without an offset."""
     root = tmp_path_factory.mktemp("data") / "corpus"
     with Corpus(root) as corpus:
         for case in discover(FIXTURES):
             assert corpus.add(case.expected())
         assert corpus.add(_revised(_seed(), "Revised headline"))
         assert corpus.add(_undated(_seed()))
+        for record in _stated_without_offset(_seed()):
+            assert corpus.add(record)
     return root
 
 
@@ -112,6 +125,7 @@ def test_the_python_api_filters_by_site_date_and_fields(corpus_dir: Path) -> Non
         if r["site"]["id"] == "ctvnews" and (r["datePublished"] or "").startswith("2023-06-18")
     ]  # fmt: skip
     assert records and sorted(r["headline"] for r in records) == sorted(r["headline"] for r in expected)
+    assert {"Stated 2023-06-18T20:00:00", "Stated 2023-06-18"} <= {r["headline"] for r in records}
     assert all(list(r) == ["headline", "datePublished"] for r in records)
     everything_dated = list(crawler.corpus.open(corpus_dir, since="1990-01-01"))
     assert "Undated" not in {r["headline"] for r in everything_dated}

@@ -7,6 +7,7 @@ parser that asks ten questions parses the HTML once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -293,6 +294,12 @@ def text_of(found: Element | str) -> str:
     return found if isinstance(found, str) else " ".join(found.itertext())
 
 
+def squashed(text: str) -> str:
+    """The text's word characters, case-folded: names written differently ("CTVNews.ca", "ctvnews
+    ca", "CTV News") compared as one."""
+    return re.sub(r"\W+", "", text.casefold())
+
+
 @dataclass
 class _HeadIndex:
     """Meta tags and JSON-LD scripts, gathered in one pass over the tree (each XPath is a full scan)."""
@@ -309,10 +316,9 @@ class _HeadIndex:
             tag, get = element.tag, element.get
             if tag == "meta":
                 content = get("content")
-                if content is not None and (key := get("property") or get("name") or get("itemprop")):
-                    key = key.strip().lower()
-                    if key not in meta:
-                        meta[key] = content
+                if content is not None:
+                    for key in _meta_keys(element):
+                        meta.setdefault(key, content)
             elif tag == "script":
                 kind = get("type")
                 if kind and kind.strip().lower() == "application/ld+json" and element.text:
@@ -320,6 +326,17 @@ class _HeadIndex:
             elif index.canonical is None and "canonical" in (get("rel") or "").lower().split():
                 index.canonical = (get("href") or "").strip() or None
         return index
+
+
+def _meta_keys(element: Element) -> list[str]:
+    """Every name a meta tag answers to: its property, its name and each of its itemprops
+    (``<meta property="article:published" itemprop="datePublished dateCreated">`` is all four)."""
+    keys = [
+        element.get("property") or "",
+        element.get("name") or "",
+        *(element.get("itemprop") or "").split(),
+    ]
+    return [key.strip().lower() for key in keys if key.strip()]
 
 
 def _flatten_json_ld(data: Any, depth: int = 0) -> Iterator[JsonObject]:

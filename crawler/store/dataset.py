@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.errors import CorpusError, CrawlerError
 from crawler.record import Record, article_schema
+from crawler.record.dates import moment_of
 from crawler.store.index import revised_articles
 from crawler.store.jsonl import UNDATED, corpus_files, records_after
 
@@ -148,7 +149,7 @@ class Dataset:
         stated = record.get("datePublished")
         if not stated:
             return False
-        moment = datetime.fromisoformat(stated)
+        moment = moment_of(stated)
         return (self.since is None or moment >= self.since) and (self.until is None or moment <= self.until)
 
 
