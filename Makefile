@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORPUS ?= corpus
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint gate bench clean
 
 setup: $(VENV)/.installed
 
@@ -27,6 +27,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+## gate: extraction quality against the floors pinned in bench/floors.json (skips without ../shared)
+gate: setup
+	$(BIN)/python bench/gate.py
 
 ## bench: parser speed against lxml and trafilatura; generic extraction against trafilatura and readability
 ## (crawls and corpus memory: bench/crawl.py, bench/corpus.py; see docs/performance.md)

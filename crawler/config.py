@@ -27,21 +27,17 @@ naming the file, the line and the key.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
+
+import tomllib
 
 from crawler.crawl.coverage import Alarm
 from crawler.errors import ConfigError, CrawlerError
 from crawler.extract.window import DateWindow
 from crawler.record import COVERED_FIELDS
 from crawler.sites import all_sites, get_site
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = ["ScheduleConfig", "load_config", "parse_duration"]
 

@@ -32,6 +32,9 @@ class Route:
     repeat: int = 1
     #: Send the headers and this many bytes of the body, then hang until the test ends.
     stall_after: int | None = None
+    #: Send the headers (the whole body's Content-Length) and this many bytes of the body, then
+    #: close the connection.
+    close_after: int | None = None
 
 
 @dataclass
@@ -72,6 +75,10 @@ def serve(site: LoopbackSite) -> Iterator[LoopbackSite]:
             for name, value in route.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if route.close_after is not None:
+                self.wfile.write(route.body[: route.close_after])
+                self.close_connection = True
+                return
             if route.stall_after is not None:
                 self.wfile.write(route.body[: route.stall_after])
                 self.wfile.flush()

@@ -15,7 +15,7 @@ from crawler.crawl.coverage import Alarm
 from crawler.errors import ConfigError
 from crawler.schedule import crawl_command
 from tests.conftest import REPO
-from tests.loopback import LoopbackSite, serve
+from tests.loopback import LoopbackSite, Route, serve
 from tests.replay_site import copy_site
 from tests.test_hostile_sources import HOST, article, crawl, urlset
 
@@ -164,3 +164,21 @@ def test_a_site_without_a_module_is_judged_against_its_own_pages(tmp_path: Path)
     ]
     kept = json.loads((corpus / ".coverage.json").read_text())["harbour.example"]
     assert kept == baseline  # a crawl that raised the alarm does not teach the baseline
+
+
+def test_a_first_crawl_alarms_when_pages_lose_their_headline_and_body(tmp_path: Path) -> None:
+    """No history is needed to know that article pages with no headline and no body are broken."""
+    numbers = range(7)
+    routes = {"/sitemap.xml": urlset(*(f"{HOST}/news/{n}" for n in numbers))}
+    for number in numbers:
+        broken = Route(body=b"<html><body><p>Nothing here.</p></body></html>")
+        routes[f"/news/{number}"] = article(number) if number < 2 else broken
+    with serve(LoopbackSite(routes=routes)) as site:
+        done = crawl(site, tmp_path / "corpus", "--url", f"{HOST}/sitemap.xml")
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert _alarms(done) == [
+        f"crawler: alarm: harbour.example: {field} in 29% of 7 article pages, below the 90% threshold: "
+        "has the site changed its pages?"
+        for field in ("headline", "body")
+    ]
+    assert not (tmp_path / "corpus" / ".coverage.json").exists()  # a broken crawl is no baseline

@@ -63,6 +63,11 @@ def test_every_record_names_its_page_in_the_archive_kept_as_the_server_sent_it(
     corpus, done = archived
     archive = corpus / "warc"
     assert f"corpus {corpus}/, archive {archive}/" in done.stdout
+    # One line for the one page that failed, and nothing else: no warning of a library's, no traceback.
+    missing = MISSING.replace("https://", "http://")
+    assert [line.split("] ", 1)[1] for line in done.stderr.splitlines()] == [
+        f"WARNING: failed: http-404: {missing}: Ignoring non-200 response"
+    ]
     records = stored(corpus)
     assert len(records) == len(list(discover(FIXTURES, "ctvnews")))
     checked_files(archive)

@@ -1,4 +1,5 @@
-"""Bylines: names printed in capitals keep the case they are written in; job titles are no one."""
+"""Bylines: names printed in capitals keep the case they are written in; job titles, addresses,
+guests and dates are no one; several people are split, the agency after them."""
 
 from __future__ import annotations
 
@@ -51,4 +52,56 @@ def test_names_in_capitals_are_written_in_their_case(printed: str, written: str)
     ],
 )
 def test_job_titles_are_never_authors(byline: str, names: list[str]) -> None:
+    assert split_byline(byline) == names
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        # people before the agency printed after them, in the order of the byline
+        ("By Karen Freifeld and Rich McKay Reuters", ["Karen Freifeld", "Rich McKay", "Reuters"]),
+        ("By Jill Colvin, Colleen Long and Zeke Miller", ["Jill Colvin", "Colleen Long", "Zeke Miller"]),
+        ("Reuters", ["Reuters"]),  # the agency alone is the credit
+        # where the writer filed from
+        ("Associated Press in Valencia", ["Associated Press"]),
+        ("Jane Doe in Kyiv and Leo Park in New York", ["Jane Doe", "Leo Park"]),
+        # "By" in other languages, or a label with its colon
+        ("von Birgit Posselt", ["Birgit Posselt"]),
+        ("Von Vanessa Franke", ["Vanessa Franke"]),
+        ("von lupa", ["lupa"]),
+        ("Por: Juan Pérez", ["Juan Pérez"]),
+        ("Par Loïc Le Clerc", ["Loïc Le Clerc"]),
+        ("Erstellt von Andri Bryner", ["Andri Bryner"]),
+        ("Text und Interview: Harald Willenbrock", ["Harald Willenbrock"]),
+        # ...but a name that opens with a particle keeps it
+        ("von der Leyen", ["von der Leyen"]),
+        ("Di Maria", ["Di Maria"]),
+        # what follows the names: a separator, a date
+        ("By Giovanni Gaggero | 12/10/2020", ["Giovanni Gaggero"]),
+        ("Von Christian Thiele, 07. Dezember 2022", ["Christian Thiele"]),
+        ("Posted by Anna Lee on March 3, 2020", ["Anna Lee"]),
+        ("Jane Doe \u2014 Updated 2 hours ago", ["Jane Doe"]),
+        # addresses, handles, domains and buttons name no one
+        ("Jane Doe jane.doe@example.com", ["Jane Doe"]),
+        ("newsroom@example.com", []),
+        ("Deutsche Welle (www.dw.com)", ["Deutsche Welle"]),
+        ("@NatGeoUK", []),
+        ("mdr.de", []),
+        ("Jane Doe \u00bb", ["Jane Doe"]),
+        ("Follow", []),
+        # guests, anonymous writers and CMS accounts, in any language
+        ("Guest", []),
+        ("Guest Author", []),
+        ("Gastautor", []),
+        ("Invitée", []),
+        ("Anonymous", []),
+        ("admin", []),
+        # credentials go, a suffix stays with its name
+        ("Michael L. Anderson, PhD", ["Michael L. Anderson"]),
+        ("Martin Luther King, Jr.", ["Martin Luther King Jr."]),
+        # an HTML entity the page escaped twice
+        ("Redacci&oacute;n Central", ["Redacción Central"]),
+    ],
+)
+def test_a_byline_gives_the_people_and_nothing_else(byline: str, names: list[str]) -> None:
     assert split_byline(byline) == names

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +26,7 @@ from crawler.cli.main import _parser
 from crawler.crawl.runner import CrawlReport
 from crawler.store.corpus import Corpus
 from tests.conftest import FIXTURES, REPO
+from tests.warc_files import fixture_captures, responses, write_warc
 
 CTV = "https://www.ctvnews.ca/world/some-story-1.6445678"
 EXPORT = ["corpus", "export", "--dir", "{corpus}"]
@@ -52,7 +55,40 @@ MISTAKES = [
     (["sites", "--fixture", "x"], 2, "unrecognized arguments: --fixture"),
     (["corpus", "stats", "--dir", "\x00"], 2, "a path cannot hold a NUL byte"),
     (["fixtures", "check", "/proc/x"], 2, "unknown site '/proc/x'"),
+    ([*EXPORT, "--to", "{tmp}/text", "--fields", "headline"], 1, "the text export writes each article's"),
+    (["crawl", "-s", "DOWNLOAD_TIMEOUT=abc"], 2, "-s DOWNLOAD_TIMEOUT=abc: 'abc': expected a number"),
+    (["crawl", "-s", "ROBOTSTXT_OBEY=maybe"], 2, "-s ROBOTSTXT_OBEY=maybe: Supported values for boolean"),
+    (["crawl", "-s", "RETRY_HTTP_CODES=500,x"], 2, "-s RETRY_HTTP_CODES=500,x: 'x': expected a whole"),
+    (["crawl", "-s", "ITEM_PIPELINES=x"], 2, "-s ITEM_PIPELINES=x: 'x': expected a JSON object"),
+    (["crawl", "-s", "PARSE_PROCESSES=x"], 2, 'PARSE_PROCESSES must be "auto" or a number'),
+    (["crawl", "-s", "COVERAGE_FIELDS=byline"], 2, "-s COVERAGE_FIELDS=byline: unknown fields byline"),
+    (["crawl", "-s", "COVERAGE_THRESHOLD=90"], 2, "90: expected a fraction above 0, up to 1"),
+    (["fetch", CTV, "-s", "LOG_LEVEL=LOUD"], 2, "'LOUD': expected DEBUG, INFO, WARNING, ERROR or CRITICAL"),
+    (["reparse", "--dir", "{corpus}", "--processes", "x"], 2, "x: give a number of processes, 0 or more, or"),
+    (["ingest"], 2, "ingest: give a WARC file, folder, glob or URL, or --cc-news"),
+    (["ingest", "x.warc.gz", "--max-articles", "-5"], 2, "--max-articles: -5: give 0 or more"),
+    (["ingest", "x.warc.gz", "--processes", "0"], 2, "--processes: 0: give 1 or more"),
+    (["ingest", "x.warc.gz", "--out", "\x00"], 2, "a path cannot hold a NUL byte"),
 ]  # fmt: skip
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that would reach the network (a crawl, a fetch) or run for ever (the scheduler)
+    answer at once, and any other name (an ingest's URL, a Dask scheduler's host) resolves to
+    nothing: a mistake the command misses must not start real work."""
+    from crawler.crawl import fetch, runner
+    from crawler.schedule import Scheduler
+
+    failed = fetch.Fetched(error=fetch.FetchError("https://x.example/", "stubbed"))
+    monkeypatch.setattr(runner, "crawl", lambda *args, **kwargs: CrawlReport())
+    monkeypatch.setattr(fetch, "fetch", lambda *args, **kwargs: failed)
+    monkeypatch.setattr(Scheduler, "run", lambda self: 0)
+    monkeypatch.setattr(socket, "getaddrinfo", _no_network)
+
+
+def _no_network(*args: object, **kwargs: object) -> NoReturn:
+    raise socket.gaierror(socket.EAI_NONAME, "no network in this test")
 
 
 @pytest.fixture
@@ -68,6 +104,7 @@ def test_a_mistake_is_one_line_and_an_exit_status(
     arguments: list[str],
     status: int,
     message: str,
+    no_network: None,
     corpus_dir: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -123,22 +160,33 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(command: list[str], co
     assert errors == ""
 
 
-def test_a_crawl_from_the_folder_above_a_clone_parses_with_the_installed_package(tmp_path: Path) -> None:
-    """A ``crawler/`` folder in the current folder (the parent of a clone) must not be imported."""
+@pytest.mark.parametrize("command", ["crawl", "ingest"])
+def test_work_run_from_the_folder_above_a_clone_is_done_by_the_installed_package(
+    command: str, tmp_path: Path
+) -> None:
+    """A ``crawler/`` folder in the current folder (the parent of a clone) must not be imported,
+    by the crawl's parser processes nor by the ingest's file readers."""
     (tmp_path / "crawler" / "sites").mkdir(parents=True)
     (tmp_path / "crawler" / "sites" / "decoy.py").write_text("raise ImportError('the wrong package')\n")
     crawler = Path(sys.executable).with_name("crawler")
-    command = [str(crawler), "crawl", "ctvnews", "--replay", str(FIXTURES), "--out", "out"]
+    if command == "crawl":
+        arguments = ["crawl", "ctvnews", "--replay", str(FIXTURES), "-s", "PARSE_PROCESSES=1"]
+    else:  # two files, so that two processes read them
+        captures = fixture_captures("ctvnews")
+        for half in (0, 1):
+            write_warc(tmp_path / f"{half}.warc.gz", responses(captures[half::2]))
+        arguments = ["ingest", "0.warc.gz", "1.warc.gz", "--processes", "2"]
     done = subprocess.run(
-        [*command, "-s", "PARSE_PROCESSES=1", "--quiet"],
+        [str(crawler), *arguments, "--out", "out", "--quiet"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""
     assert "ctvnews: 6 articles" in done.stdout
-    assert "parser-crash" not in done.stdout + done.stderr
+    assert len(list((tmp_path / "out" / "ctvnews").glob("*.jsonl"))) >= 1
 
 
 # -- random argument lists -------------------------------------------------------------------------
@@ -150,17 +198,25 @@ def test_a_crawl_from_the_folder_above_a_clone_parses_with_the_installed_package
 _VALUES = [
     "ctvnews", "corpus", "fixtures", "-1", "0", "5", "nan", "2d", "yesterday", "2024-05-01",
     "http://[::1", "ftp://x.example/a", "www.cbc.ca/a", "https://www.ctvnews.ca/a-1.2", "notes.txt",
-    "/proc/x", "out.csv", "NAME=VALUE", "headline,byline", "parquet", "", "\x00",
+    "/proc/x", "out.csv", "NAME=VALUE", "LOG_LEVEL=LOUD", "headline,byline", "headline,body", "parquet",
+    "x.warc.gz", "", "\x00",
 ]  # fmt: skip
 
 
 def _commands(
     parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
-) -> Iterator[tuple[tuple[str, ...], list[str]]]:
-    """Each command (``("corpus", "export")``) with its options, read from the parser."""
+) -> Iterator[tuple[tuple[str, ...], list[str], list[str]]]:
+    """Each command (``("corpus", "export")``) with its options and its required options, read
+    from the parser."""
     groups = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
     if not groups:
-        yield path, [option for action in parser._actions for option in action.option_strings]
+        options = [option for action in parser._actions for option in action.option_strings]
+        required = [
+            action.option_strings[0]
+            for action in parser._actions
+            if action.required and action.option_strings
+        ]
+        yield path, options, required
     for group in groups:
         for name, child in group.choices.items():
             yield from _commands(child, (*path, name))
@@ -171,10 +227,15 @@ COMMANDS = sorted(_commands(_parser()))
 
 @st.composite
 def command_lines(draw: st.DrawFn) -> list[str]:
-    """A command with a few of its own options, each with a value, and a few values on their own."""
-    path, options = draw(st.sampled_from(COMMANDS))
+    """A command with a few of its own options, each with a value, and a few values on their own.
+
+    The required options are mostly given, so that most lines reach the command's own work.
+    """
+    path, options, required = draw(st.sampled_from(COMMANDS))
     values = st.one_of(st.sampled_from(_VALUES), _relative_text(6))
     pairs = draw(st.lists(st.tuples(st.sampled_from(options), values), max_size=4))
+    if required and draw(st.integers(0, 9)):
+        pairs += [(option, draw(values)) for option in required]
     alone = draw(st.lists(values, max_size=2))
     return [*path, *alone, *(word for pair in pairs for word in pair)]
 
@@ -185,16 +246,8 @@ def _relative_text(size: int) -> st.SearchStrategy[str]:
 
 
 @pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """A scratch folder holding a corpus; commands that would reach the network (a crawl, a fetch)
-    or run for ever (the scheduler) answer at once."""
-    from crawler.crawl import fetch, runner
-    from crawler.schedule import Scheduler
-
-    failed = fetch.Fetched(error=fetch.FetchError("https://x.example/", "stubbed"))
-    monkeypatch.setattr(runner, "crawl", lambda *args, **kwargs: CrawlReport())
-    monkeypatch.setattr(fetch, "fetch", lambda *args, **kwargs: failed)
-    monkeypatch.setattr(Scheduler, "run", lambda self: 0)
+def offline(no_network: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """A scratch folder holding a corpus, and no network."""
     monkeypatch.chdir(tmp_path)
     with Corpus(tmp_path / "corpus") as corpus:
         corpus.add(json.loads((SEED / "expected.json").read_text(encoding="utf-8")))

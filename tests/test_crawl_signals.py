@@ -114,3 +114,48 @@ def test_a_signal_mid_crawl_says_interrupted_and_exits_128_plus_it(number: int, 
     assert f"crawler: interrupted by {name}: every record stored so far is kept" in errors
     assert "alarm" not in errors
     assert not (tmp_path / "corpus" / ".coverage.json").exists()  # part of a crawl is no baseline
+
+
+#: ``crawler crawl`` with a bug of ours in the parser: it raises on the page whose URL holds "/2".
+_BUGGY_CRAWL = """
+import sys
+import crawler.crawl.parse_workers as workers
+from crawler.cli import main
+
+parse = workers.parse
+
+def buggy(page, *args):
+    if "/news/2" in page.url:
+        raise ZeroDivisionError("a bug of ours")
+    return parse(page, *args)
+
+workers.parse = buggy
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("level", ["WARNING", "DEBUG"])
+def test_a_bug_of_ours_is_one_line_and_its_traceback_only_at_debug(level: str, tmp_path: Path) -> None:
+    site = LoopbackSite(
+        routes={
+            "/sitemap.xml": urlset(f"{HOST}/news/1", f"{HOST}/news/2"),
+            "/news/1": article(1),
+            "/news/2": article(2),
+        }
+    )
+    command = [sys.executable, "-c", _BUGGY_CRAWL, "crawl", "--url", f"{HOST}/sitemap.xml", "--quiet"]
+    command += ["--out", str(tmp_path / "corpus"), "--log-level", level, "-s", "PARSE_PROCESSES=0"]
+    command += [item for name, value in FAST.items() for item in ("-s", f"{name}={value}")]
+    with serve(site):
+        done = subprocess.run(
+            command, cwd=REPO, env=through(site), capture_output=True, text=True, timeout=120
+        )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "harbour.example: 1 articles" in done.stdout and "failed: parser-error 1" in done.stdout
+    failed = [line for line in done.stderr.splitlines() if "failed: parser-error" in line]
+    assert len(failed) == 1 and failed[0].endswith(f"{HOST}/news/2: ZeroDivisionError: a bug of ours")
+    assert " ERROR: " in failed[0]
+    tracebacks = done.stderr.count("Traceback (most recent call last)")
+    assert tracebacks == (1 if level == "DEBUG" else 0), done.stderr[-3000:]
+    if level == "WARNING":
+        assert done.stderr.splitlines() == failed

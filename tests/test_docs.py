@@ -15,13 +15,25 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
 
+from crawler.cli.common import (
+    ALARM_STATUS,
+    DONE_STATUS,
+    ERROR_STATUS,
+    EXIT_STATUSES,
+    INTERRUPTED_STATUS,
+    TERMINATED_STATUS,
+    USAGE_STATUS,
+)
 from crawler.cli.main import _parser
 from crawler.sites.fixtures import discover
+from crawler.store.corpus import Corpus
 from tests.conftest import FIXTURES, REPO
 
 README = REPO / "README.md"
@@ -255,3 +267,50 @@ def test_the_example_record_is_a_fixture_record_shortened() -> None:
     assert example["body"][0] == record["body"][0] and example["body"][-1] == record["body"][-1]
     blocks = iter(record["body"])
     assert all(block in blocks for block in example["body"]), "the example's blocks, in the record's order"
+
+
+def test_the_exit_statuses_documented_are_the_commands_own() -> None:
+    """The table in docs/operations.md, the help's epilog and the README name the same statuses."""
+    text = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    table = text.split("## Exit statuses", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| ([\d, ]+) \| (\w+) \|", table, flags=re.M)
+    documented = {int(status): meaning for statuses, meaning in rows for status in statuses.split(",")}
+    assert documented == {
+        DONE_STATUS: "done",
+        ERROR_STATUS: "error",
+        USAGE_STATUS: "usage",
+        ALARM_STATUS: "alarm",
+        INTERRUPTED_STATUS: "interrupted",
+        TERMINATED_STATUS: "interrupted",
+    }
+    for status, meaning in documented.items():
+        assert re.search(rf"^  {status}\b.*\b{meaning}\b|\b{status} when stopped", EXIT_STATUSES, flags=re.M)
+    readme = README.read_text(encoding="utf-8")
+    assert "exits 0 (done),\n1 (error), 2 (usage), 3 (alarm) or 130/143 (interrupted)" in readme
+
+
+def _python_examples(path: Path) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+
+
+def test_the_readmes_notebook_example_runs_on_a_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = [case.expected() for case in discover(FIXTURES) if case.path.parent.name in {"cbc", "ctvnews"}]
+    with Corpus(tmp_path / "corpus") as corpus:
+        for record in records:
+            corpus.add(record)
+    (example,) = [code for code in _python_examples(README) if "crawler.corpus" in code]
+    monkeypatch.chdir(tmp_path)
+    names: dict[str, Any] = {}
+    exec(example, names)  # the README's own code, as a reader would run it
+    since = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    recent = [
+        r for r in records if r["datePublished"] and datetime.fromisoformat(r["datePublished"]) >= since
+    ]
+    assert recent, "no fixture record of cbc or ctvnews is recent enough to show the example working"
+    printed = capsys.readouterr().out.splitlines()
+    assert sorted(printed) == sorted(f"{r['datePublished']} {r['headline']}" for r in recent)
+    frame = names["frame"]
+    assert list(frame.columns) == ["headline", "authors", "datePublished"]
+    assert sorted(frame["headline"]) == sorted(r["headline"] for r in recent)

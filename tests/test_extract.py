@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import lxml.html
 import pytest
+from dateutil import tz
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -26,14 +27,16 @@ from crawler.extract._fast import (
 from crawler.extract._query import css_to_xpath
 from crawler.extract.blocks import blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
-from crawler.extract.charset import reads_as_utf8, text_problem
-from crawler.extract.dates import format_iso, parse_date
+from crawler.extract.charset import encoding_doubt, reads_as_utf8, repair_mojibake, undecodable_share
+from crawler.extract.dates import format_iso, parse_date, read_date
 from crawler.extract.images import image, split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace
+from crawler.extract.published import in_page_offset
 from crawler.extract.state import json_after
-from crawler.extract.urls import clean_url, joined_url, url_id
+from crawler.extract.urls import clean_url, domain_of, joined_url, url_id, web_url
 from crawler.record import word_count
+from crawler.record.dates import has_offset, has_time, moment_of
 
 
 @pytest.mark.parametrize(
@@ -85,6 +88,88 @@ def test_a_zone_dateutil_does_not_know_is_refused_quietly() -> None:
         warnings.simplefilter("error")
         assert parse_date("March 12, 2024 10:00 AM IST") is None
         assert parse_date("March 12, 2024 10:00 AM EDT") == "2024-03-12T10:00:00-04:00"
+
+
+@pytest.mark.parametrize(
+    ("stated", "kept"),
+    [
+        ("2019-11-20T06:37:00", "2019-11-20T06:37:00"),  # no offset stated: none invented
+        ("2023-11-08 17:49:09", "2023-11-08T17:49:09"),
+        ("2019-10-01", "2019-10-01"),  # a day, no time
+        ("25/12/2019", "2019-12-25"),  # day and month told apart by the 25
+        ("1. November 2023 10:29", "2023-11-01T10:29:00"),
+        ("March 12, 2024 10:00 AM IST", "2024-03-12T10:00:00"),  # a zone no one can place: the local time
+        ("2024-08-16T08:27:08-0400", "2024-08-16T08:27:08-04:00"),  # an offset, as parse_date gives it
+    ],
+)
+def test_a_date_without_an_offset_is_kept_as_stated(stated: str, kept: str) -> None:
+    assert read_date(stated) == kept
+
+
+@pytest.mark.parametrize(
+    "stated",
+    [
+        "March 2019",
+        "2019",
+        "12:30",
+        "03/04/2023",
+        "01-11-2023 10:29",
+        "0001-01-01T00:00:00",
+        "1970-01-01",
+        "",
+    ],
+)
+def test_a_date_is_never_filled_in(stated: str) -> None:
+    """A month, a year, a time alone, a day and month no one can tell apart, a placeholder: no date."""
+    assert read_date(stated) is None
+
+
+def test_a_time_without_an_offset_takes_the_known_zone_s() -> None:
+    toronto = tz.gettz("America/Toronto")
+    assert read_date("2019-11-20T06:37:00", toronto) == "2019-11-20T06:37:00-05:00"
+    assert read_date("2019-07-20 06:37", toronto) == "2019-07-20T06:37:00-04:00"  # summer time
+    assert read_date("2019-07-20T06:37:00+00:00", toronto) == "2019-07-20T06:37:00+00:00"  # stated wins
+    assert read_date("2019-07-20", toronto) == "2019-07-20"  # a day has no offset
+    assert parse_date("2019-11-20T06:37:00", toronto) == "2019-11-20T06:37:00-05:00"
+
+
+def test_the_record_s_dates_compare_as_moments() -> None:
+    assert moment_of("2019-11-20T06:37:00-05:00") == datetime(2019, 11, 20, 11, 37, tzinfo=timezone.utc)
+    assert moment_of("2019-11-20T06:37:00") == datetime(2019, 11, 20, 6, 37, tzinfo=timezone.utc)
+    assert moment_of("2019-11-20") == datetime(2019, 11, 20, tzinfo=timezone.utc)
+    assert [has_offset(d) for d in ("2019-11-20T06:37:00+00:00", "2019-11-20T06:37:00")] == [True, False]
+    assert [has_time(d) for d in ("2019-11-20T06:37:00", "2019-11-20")] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("stated", "others", "local"),
+    [
+        # UTC in one place, the newsroom's clock without an offset in another: the page's offset.
+        ("2023-11-09T01:49:09+00:00", ["2023-11-08T17:49:09"], "2023-11-08T17:49:09-08:00"),
+        # UTC, and the same instant with the local offset.
+        ("2019-10-18T22:04:00+00:00", ["2019-10-19T00:04:00+02:00"], "2019-10-19T00:04:00+02:00"),
+        # A local time, and the same wall clock with its offset.
+        ("2021-11-29T15:13:37", ["2021-11-29T15:13:37+01:00"], "2021-11-29T15:13:37+01:00"),
+        # A local time, and the same moment in UTC.
+        ("2021-11-29T15:13:37", ["2021-11-29T14:13:37+00:00"], "2021-11-29T15:13:37+01:00"),
+        # Another moment says nothing of this one's offset.
+        (
+            "2023-11-09T01:49:09+00:00",
+            ["2023-11-08T17:50:00", "2023-11-07T01:49:09"],
+            "2023-11-09T01:49:09+00:00",
+        ),
+        (
+            "2021-11-29T15:13:37",
+            ["2021-11-29T15:13:37+00:00", "2021-12-29T15:13:37+01:00"],
+            "2021-11-29T15:13:37+00:00",
+        ),
+        ("2021-11-29T15:13:37", ["2021-11-29T16:13:37"], "2021-11-29T15:13:37"),
+        ("2020-04-14T00:38:07-04:00", ["2020-04-14T04:38:07+00:00"], "2020-04-14T00:38:07-04:00"),
+        ("2019-10-01", ["2019-10-01T08:00:00+02:00"], "2019-10-01"),  # a day stays a day
+    ],
+)
+def test_a_moment_stated_twice_gives_the_page_s_offset(stated: str, others: list[str], local: str) -> None:
+    assert in_page_offset(stated, others) == local
 
 
 @pytest.mark.parametrize(
@@ -242,6 +327,33 @@ def test_a_link_is_joined_to_the_page_or_dropped(url: str, joined: str | None) -
     assert joined_url(url, "https://example.com/a/b") == joined
 
 
+@pytest.mark.parametrize(
+    ("link", "encoded"),
+    [
+        (" https://Example.com/a b/ ", "https://example.com/a%20b/"),
+        (
+            "https://example.com/caf\u00e9?q=d\u00e9j\u00e0 vu&x=1",
+            "https://example.com/caf%C3%A9?q=d%C3%A9j%C3%A0%20vu&x=1",
+        ),
+        ("https://seglerblog.st\u00f6ssenseer.de/a/", "https://seglerblog.xn--stssenseer-fcb.de/a/"),
+        ("https://example.com/p%C3%A4dophilie/", "https://example.com/p%C3%A4dophilie/"),  # escapes kept
+        ("/a\tb\n/c d", "https://example.com/ab/c%20d"),  # relative; tabs and line breaks go
+        ("mailto:someone@example.com", None),
+        ("https://example.com:99999/", None),
+        ("hard::blog.python.org.html", None),
+    ],
+)
+def test_web_urls_are_percent_encoded_as_browsers_send_them(link: str, encoded: str | None) -> None:
+    assert web_url(link, "https://example.com/x/") == encoded
+
+
+def test_an_idn_host_is_its_punycode_domain() -> None:
+    assert domain_of("https://www.st\u00f6ssenseer.de/a b") == "xn--stssenseer-fcb.de"
+    assert clean_url("https://st\u00f6ssenseer.de/caf\u00e9 au lait/?utm_source=x") == (
+        "https://xn--stssenseer-fcb.de/caf%C3%A9%20au%20lait/"
+    )
+
+
 def test_clean_url_strips_tracking_and_fragment() -> None:
     url = "https://WWW.theglobeandmail.com/world/article-x/?utm_source=rss&cmp=rss&page=2#comments"
     assert clean_url(url) == "https://www.theglobeandmail.com/world/article-x/?page=2"
@@ -392,22 +504,54 @@ def test_fragments_read_as_lxml_html_reads_them_with_its_element_classes(fragmen
     assert [type(node) for node in wrapper.iter()] == [type(node) for node in plain_wrapper.iter()]
 
 
+#: Ordinary text that looks like mojibake, each beside its bytes' reading as UTF-8: ß and a
+#: German closing quote (NKo ߓ), Italian "È" before an ellipsis (ȅ), a French ellipsis and a
+#: non-breaking space before a guillemet (a Chinese character), a capital É before one (ɠ).
+_LOOK_ALIKES = ["„Spaß“ für alle", "È… difficile", "l\u2019été…\u00a0» dit-il", "CAFÉ\u00a0!", "Åß…"]
+
+
 @pytest.mark.parametrize(
-    ("text", "problem"),
+    ("text", "repaired"),
     [
-        ("Caf\u00e9 \u201cau lait\u201d", None),
-        ("Caf\u00c3\u00a9 au lait", "mojibake ('\u00c3\u00a9')"),
-        ("\u201cquoted\u00e2\u20ac\u009d", "mojibake ('\u00e2\u20ac\\x9d')"),
-        ("plain \ud800 text", None),
-        ("broken \ufffd byte", "undecodable bytes"),
+        *((text, text) for text in _LOOK_ALIKES),
+        ("Caf\u00c3\u00a9 au lait, \u00c3\u00a0 l\u00e2\u20ac\u2122heure", "Café au lait, à l\u2019heure"),
+        ("wi\u00c4\u2122cej ni\u00c5\u00bc si\u00c4\u2026", "więcej niż sią"),  # Polish, Latin Extended-A
+        (
+            "\u00d0\u0178\u00d1\u20ac\u00d0\u00b8\u00d0\u00b2\u00d0\u00b5\u00d1\u201a \u00d0\u00b8",
+            "Привет и",
+        ),  # Cyrillic words, and "и" alone by its script
+        ("\u00e4\u00b8\u00ad\u00e6\u2013\u2021", "中文"),
+        ("bravo \u00f0\u0178\u02dc\u20ac", "bravo 😀"),
+        # Both in one text: the mojibake is repaired, the look-alike kept.
+        ("„Spaß“ im CafÃ©", "„Spaß“ im Café"),
     ],
 )
-def test_text_problems_are_named(text: str, problem: str | None) -> None:
-    found = text_problem(text)
-    if problem is None:
-        assert found is None
-    else:
-        assert found is not None and problem in found
+def test_only_what_is_provably_double_encoded_is_repaired(text: str, repaired: str) -> None:
+    assert repair_mojibake(text) == repaired
+    if text == repaired:
+        assert repair_mojibake(text) is text
+
+
+@pytest.mark.parametrize(
+    ("text", "doubt"),
+    [
+        ("Caf\u00e9 \u201cau lait\u201d, „Spaß“, l\u2019été…\u00a0»", None),
+        ("plain \ud800 text", None),
+        ("broken \ufffd byte \ufffd", "2 undecodable characters (U+FFFD) in the text"),
+        ("Caf\u00c3\u00a9 au lait", "mojibake left in the text ('\u00c3\u00a9')"),
+        ("\u201cquoted\u00e2\u20ac", "mojibake left in the text ('\u00e2\u20ac')"),
+    ],
+)
+def test_what_did_not_decode_is_named_as_a_doubt(text: str, doubt: str | None) -> None:
+    assert encoding_doubt(text) == doubt
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [("Caf\u00e9", 0.0), ("ab\ufffd\ufffd, 1 2 3", 0.5), ("\ufffd\ufffd\ufffd a", 0.75)],
+)
+def test_the_undecodable_share_counts_letters_only(text: str, share: float) -> None:
+    assert undecodable_share(text) == share
 
 
 @given(st.text(st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2009\u2028\u3000\u200b\ufeff\u2019é")))
@@ -518,5 +662,8 @@ def test_date_window_bounds() -> None:
     assert window.admits("2024-05-14T08:00:00-04:00")
     assert not window.admits("2024-04-30T23:00:00+00:00")
     assert window.admits(None)  # an unknown date is never a reason to drop an article
+    assert window.admits("2024-05-30T20:00:00")  # a local time, placed as if in UTC
+    assert not window.admits("2024-05-31T20:00:00")
+    assert window.admits("2024-05-01") and not window.admits("2024-04-30")  # a day is its midnight
     with pytest.raises(CrawlerError, match="not a date window bound"):
         parse_moment("soon-ish")

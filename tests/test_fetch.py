@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import socket
@@ -15,10 +16,12 @@ import pytest
 from crawler.sites.fixtures import discover
 from tests.conftest import FIXTURES, REPO
 from tests.loopback import LoopbackSite, Route, serve
+from tests.test_doubts import LOOK_ALIKE, with_every_doubt
 
 SEED = next(case for case in discover(FIXTURES, "ctvnews") if "seed" in case.path.name)
 SEED_URL = SEED.meta()["url"].replace("https://", "http://")  # plain HTTP, so the proxy sees it
 SEED_PATH = "/" + SEED_URL.split("/", 3)[3]
+_GZIP = {"Content-Encoding": "gzip"}
 
 
 def _fetch(*arguments: str, proxy: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -82,13 +85,54 @@ def test_fetch_saves_a_fixture_that_replays(tmp_path: Path) -> None:
             "not an HTML page (content type: application/pdf)",
         ),
         (Route(body=b"<html><body><a href='/world/x-1.2'>A story</a></body></html>"), "not an article:"),
+        # A gzip stream cut short, sent whole by its framing: Scrapy inflates what it can.
+        (
+            Route(body=gzip.compress((SEED.path / "page.html").read_bytes())[:20_000], headers=_GZIP),
+            "truncated: the gzip stream ends before its end",
+        ),
     ],
-    ids=["http-error", "not-html", "not-an-article"],
+    ids=["http-error", "not-html", "not-an-article", "cut-gzip"],
 )
 def test_fetch_errors_from_the_server(route: Route, message: str) -> None:
     site = LoopbackSite(routes=_site().routes | {SEED_PATH: route})
     with serve(site):
         line = _error(_fetch(SEED_URL, "-s", "RETRY_ENABLED=False", proxy=site.proxy))
+    assert line.startswith(f"crawler: error: {SEED_URL}: ")
+    assert message in line
+
+
+def test_fetch_keeps_a_page_with_doubts_and_says_them() -> None:
+    """What lost real articles (issue 19) costs a fetch nothing: accented text that looks like
+    mojibake, no closing tags, a stray byte, an image URL with raw characters."""
+    page = with_every_doubt((SEED.path / "page.html").read_bytes())
+    site = LoopbackSite(routes=_site().routes | {SEED_PATH: Route(body=page)})
+    with serve(site):
+        done = _fetch(SEED_URL, proxy=site.proxy)
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["body"][1]["text"].startswith(f"{LOOK_ALIKE} \ufffd ")
+    assert [doubt.split(":")[0] for doubt in record["metadata"]["doubts"]] == ["encoding", "truncated"]
+    assert record["mainImage"]["url"].endswith("/blinken%20and%20qin%20%C3%A9t%C3%A9.jpg")
+
+
+@pytest.mark.parametrize(
+    ("fail_on_dataloss", "message"),
+    [
+        ("False", "truncated: the connection closed before the whole body arrived (Scrapy's dataloss flag)"),
+        ("True", "failed: connection: the connection closed before the whole body arrived"),
+    ],
+)
+def test_fetch_refuses_a_body_the_connection_cut_short(fail_on_dataloss: str, message: str) -> None:
+    """A body short of its Content-Length: Scrapy fails the download (retried, in a crawl), or with
+    DOWNLOAD_FAIL_ON_DATALOSS off hands it on flagged ``dataloss``, which the parse refuses."""
+    page = (SEED.path / "page.html").read_bytes()
+    site = LoopbackSite(routes=_site().routes | {SEED_PATH: Route(body=page, close_after=len(page) // 2)})
+    with serve(site):
+        done = _fetch(
+            SEED_URL, "-s", "RETRY_ENABLED=False", "-s", f"DOWNLOAD_FAIL_ON_DATALOSS={fail_on_dataloss}",
+            proxy=site.proxy,
+        )  # fmt: skip
+    line = _error(done)
     assert line.startswith(f"crawler: error: {SEED_URL}: ")
     assert message in line
 

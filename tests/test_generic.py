@@ -171,6 +171,50 @@ def test_hover_cards_and_hidden_text_stay_out_of_the_paragraph() -> None:
     assert "all her stories" not in record["articleBody"] and "tracking" not in record["articleBody"]
 
 
+def test_control_characters_cost_the_generic_body_nothing() -> None:
+    """trafilatura edits the tree's texts, which lxml refuses when they hold a control character:
+    it reads the page without them (Page.xml_safe)."""
+    paragraphs = [text.replace(" ", " \x01", 1) for text in PARAGRAPHS]
+    page = article_page("<title>Ferry to run every 20 minutes from June</title>", paragraphs)
+    record = parse_page(page, URL)
+    assert [block["text"] for block in record["body"]] == PARAGRAPHS
+
+
+#: article_page's menu, as the function writes it.
+_MENU = (
+    '<nav><ul><li><a href="/news">News</a></li><li><a href="/sports">Sports</a></li>\n'
+    '<li><a href="/opinion">Opinion</a></li></ul></nav>'
+)
+
+
+def _behind_a_menu_left_open(head: str) -> str:
+    """article_page behind a desktop menu (hidden on phones) whose sub-menus' ``<div>``s are never
+    closed: a browser closes them at the next ``<li>``, libxml2 nests the rest of the page in them,
+    article and all."""
+    items = "".join(
+        f"<li><a href='/{name}'>{name.title()}</a><div class='sub-menu'><div class='sub-menu-inner'>"
+        f"<ul><li><a href='/{name}/latest'>Latest in {name}</a></li></ul>\n"
+        for name in ("news", "sports", "opinion", "life", "arts")
+    )
+    page = article_page(head)
+    assert _MENU in page
+    return page.replace(_MENU, f'<nav class="hidden lg:flex"><ul>{items}</ul></nav>')
+
+
+def test_an_article_a_menu_left_open_swallowed_is_read_from_its_article_element() -> None:
+    record = parse_page(_behind_a_menu_left_open('<meta property="og:type" content="article">'), URL)
+    assert [block["text"] for block in record["body"]] == PARAGRAPHS
+    assert "Latest in" not in record["articleBody"]
+
+
+def test_a_page_that_does_not_say_it_is_an_article_gets_no_second_look() -> None:
+    """Its one ``<article>`` may be a section front's featured story: it is not read alone, and
+    the body is trafilatura's last resort, the page's text in one block (a real article whose
+    page states nothing is kept so, rather than lost)."""
+    record = parse_page(_behind_a_menu_left_open(""), URL)
+    assert len(record["body"]) == 1 and PARAGRAPHS[0] in record["articleBody"]
+
+
 def test_a_page_without_an_article_is_refused() -> None:
     with pytest.raises(NotAnArticleError):
         parse_page("<html><body><nav><a href='/a'>A story</a></nav></body></html>", URL)
@@ -296,6 +340,34 @@ def test_metric_edge_cases_and_summary() -> None:
     )
     assert (summary.precision, summary.recall, summary.accuracy) == (0.5, 0.5, 0.5)
     assert summary.f1 == pytest.approx(0.5)
+
+
+def test_dates_are_scored_by_publication_day() -> None:
+    bench: Any = _bench()
+    score = bench.score_dates(
+        [
+            ("2019-11-20", "2019-11-20T06:37:00"),  # the day is what counts, offset or none
+            ("2019-11-20", "2019-11-21T01:00:00+09:00"),  # another day
+            ("2019-11-20", None),  # no date: wrong
+            (None, None),  # a page with no date, given none: right
+        ]
+    )
+    assert (score.tp, score.fp, score.tn, score.fn) == (1, 1, 1, 1)
+    assert (score.accuracy, score.precision, score.undated) == (0.5, 0.5, 2)
+
+
+def test_authors_are_scored_by_exact_match_several_joined() -> None:
+    bench: Any = _bench()
+    score = bench.score_authors(
+        [
+            ("Jane Doe", "Jane Doe"),
+            ("T. V. Raman ", "T. V. Raman"),  # white space is not a difference
+            (["Ann Lee", "Bo Chan"], "Ann Lee; Bo Chan"),
+            ("Jane Doe", "JANE DOE"),
+            ("Jane Doe", None),
+        ]
+    )
+    assert (score.right, score.pages) == (3, 5)
 
 
 @pytest.mark.parametrize("parser", ["site", "generic"])

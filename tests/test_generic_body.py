@@ -22,7 +22,7 @@ _CLASS_WORDS = st.sampled_from(
     ["hidden", "HIDDEN", "hidden-xs", "hide", "H\u0131de", "h\u0130dden", "sr-only", "SR-ONLY", "d-none",
      "D-None", "invisible", "visually-hidden", "screen-reader-text", "element-invisible", "tooltip",
      "TOOLT\u0131P", "popup", "pop-up", "rollover-card", "hovercard", "Hover-Card", "card", "story",
-     "\u017fr-only", "hid"]
+     "\u017fr-only", "hid", "lg:flex", "md:block", "d-md-block", "lg:hidden", "flex"]
 )  # fmt: skip
 _STYLES = st.sampled_from(
     ["display:none", "DISPLAY : NONE", "display: block", "visibility:hidden", "VISIBILITY:\tHIDDEN",
@@ -97,6 +97,27 @@ def test_hidden_elements_and_innermost_hover_cards_go_and_their_tails_stay() -> 
     assert [" ".join(p.itertext()) for p in tree.iter("p", "div")] == [
         "Kept text.", "kept", "Name",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("names", "seen"),
+    [
+        ("hidden", False),
+        ("d-none", False),
+        ("hidden lg:flex", True),  # Tailwind: hidden on phones, a flex box from large screens on
+        ("menu hidden md:block", True),
+        ("d-none d-md-block", True),  # Bootstrap's way of saying it
+        ("hidden lg:hidden", False),
+        ("hidden flex", False),  # no width at which it shows
+        ("d-none d-print-block", False),  # only on paper
+    ],
+)
+def test_an_element_shown_from_some_screen_width_on_is_seen(names: str, seen: bool) -> None:
+    """A desktop menu hidden on phones is shown to most readers; what a page's markup nests in
+    it (see test_generic.py) must not go with it."""
+    tree = lxml.html.document_fromstring(f'<html><body><nav class="{names}"><p>text</p></nav></body></html>')
+    generic_body._drop_unseen(tree)
+    assert bool(tree.findall(".//p")) is seen
 
 
 def _page(paragraphs: list[str]) -> Page:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from scrapy.http import Headers
 
+from crawler.crawl.incremental import moment
 from crawler.crawl.replay import not_modified
 from crawler.state import ArticleState, SqliteCrawlState
 from tests.replay_site import (
@@ -58,6 +59,14 @@ def test_a_listing_date_newer_than_anything_known_means_changed() -> None:
     assert not known.listed_as_changed(NOW - timedelta(days=1))
     assert known.listed_as_changed(NOW + timedelta(seconds=1))
     assert _article("https://a.example/2").listed_as_changed(NOW)  # no date known yet
+
+
+def test_a_listing_or_record_date_without_an_offset_is_compared_as_if_in_utc() -> None:
+    """A sitemap's lastmod is often a day, and a page may state a time without its offset."""
+    assert moment("2025-03-02") == datetime(2025, 3, 2, tzinfo=timezone.utc)
+    assert moment("2025-03-02T09:00:00") == datetime(2025, 3, 2, 9, tzinfo=timezone.utc)
+    assert moment("2025-03-02T09:00:00-05:00") == datetime(2025, 3, 2, 14, tzinfo=timezone.utc)
+    assert moment("March 2025") is None and moment(None) is None
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import contextlib
 import gzip
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -30,6 +31,8 @@ from crawler.ingest.report import IngestReport
 from crawler.sites.fixtures import discover
 from tests.conftest import FIXTURES, REPO
 from tests.lock_holder import lock_held_elsewhere
+from tests.loopback import LoopbackSite, Route, serve
+from tests.test_progress import Terminal
 from tests.warc_files import (
     Capture,
     Tree,
@@ -394,7 +397,6 @@ def _closed_port() -> int:
         (["{tmp}/ok.warc.gz", "--sites", "ctvnews,nope"], "--sites: unknown site 'nope' (known: apnews"),
         (["{tmp}/ok.warc.gz", "--language", "English"], "--language English: expected an ISO 639-1 code"),
         (["{tmp}/ok.warc.gz", "--since", "yesterday-ish"], "'yesterday-ish': not a date window bound"),
-        (["{tmp}/ok.warc.gz", "--max-articles", "0"], "--max-articles 0: give 1 or more"),
         (
             ["{tmp}/ok.warc.gz", "--dask", "tcp://127.0.0.1:{port}"],
             "--dask tcp://127.0.0.1:{port}: cannot reach",
@@ -442,8 +444,60 @@ def test_nothing_to_ingest_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
     assert main(["ingest"]) == 2
     assert (
         capsys.readouterr().err
-        == "crawler ingest: error: give a WARC file, folder, glob or URL, or --cc-news\n"
+        == "crawler: error: ingest: give a WARC file, folder, glob or URL, or --cc-news\n"
     )
+
+
+def test_no_most_articles_is_no_limit(mixed: Path, tmp_path: Path) -> None:
+    """``--max-articles 0`` means no limit, as for a crawl."""
+    assert (
+        main(["ingest", str(mixed), "--out", str(tmp_path / "corpus"), "--max-articles", "0", "--quiet"]) == 0
+    )
+    assert as_read(stored(tmp_path / "corpus")) == as_read(expected_records())
+
+
+def test_ingest_shows_its_progress_on_a_terminal_and_none_when_quiet(
+    split: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setattr("crawler.progress._REDRAW", 0.0)  # every step drawn: the files take no time
+    command = ["ingest", *map(str, split), "--processes", "1", "--out"]
+    assert main([*command, str(tmp_path / "a")]) == 0
+    drawn = re.findall(
+        r"ingest: (\d)/4 files \(\d+%\), (\d+) records, (\d+) kept, 0 failed", screen.getvalue()
+    )
+    assert [done for done, _, _ in drawn] == ["0", "1", "2", "3", "4"]
+    assert int(drawn[-1][2]) == len(expected_records())
+    screen.truncate(0)
+    screen.seek(0)
+    assert main([*command, str(tmp_path / "b"), "--quiet"]) == 0
+    assert screen.getvalue() == ""
+
+
+def test_sigterm_mid_ingest_says_interrupted_and_exits_143(tmp_path: Path) -> None:
+    """The WARC file's server sends its first kilobyte, then nothing: SIGTERM ends the wait."""
+    warc = write_warc(tmp_path / "one.warc.gz", responses(fixture_captures("cbc"))).read_bytes()
+    site = LoopbackSite(
+        routes={"/one.warc.gz": Route(body=warc, content_type="application/warc", stall_after=1024)}
+    )
+    with serve(site):
+        url = f"http://127.0.0.1:{site.port}/one.warc.gz"
+        command = [sys.executable, "-m", "crawler.cli", "ingest", url, "--out", str(tmp_path / "corpus")]
+        process = subprocess.Popen(
+            command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + DEADLINE
+        while not site.hits:  # a bounded poll for the request, not a wait for a guessed moment
+            assert time.monotonic() < deadline and process.poll() is None, (
+                "the ingest never asked for the file"
+            )
+            time.sleep(0.01)
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=DEADLINE)
+    assert process.returncode == 143, errors
+    assert errors.splitlines()[-1] == "crawler: interrupted by SIGTERM"
+    assert "Traceback" not in errors
 
 
 def test_cc_news_ranges_run_month_by_month_across_years() -> None:

@@ -16,8 +16,15 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "crawler"
 
 #: Modules any room may import: the package's version, its typed errors, atomic file writes, the
-#: progress line of long runs, the CPUs a process may use.
-SHARED = {"crawler._version", "crawler.errors", "crawler.files", "crawler.progress", "crawler.cpus"}
+#: progress line of long runs, the CPUs a process may use, the fork server of worker processes.
+SHARED = {
+    "crawler._version",
+    "crawler.errors",
+    "crawler.files",
+    "crawler.progress",
+    "crawler.cpus",
+    "crawler.forkserver",
+}
 #: What each room may import besides itself and SHARED; rooms not listed (the CLI, the
 #: configuration, the scheduler, the package's front door) may import anything.
 MAY_IMPORT: dict[str, set[str]] = {

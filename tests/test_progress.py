@@ -105,7 +105,9 @@ def test_fixtures_check_shows_its_progress_between_the_rows(
     assert screen.getvalue() == ""
 
 
-def test_corpus_merge_shows_its_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corpus_merge_shows_its_progress_and_none_when_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     worker = tmp_path / "corpus" / "workers" / "w1"
     with Corpus(worker) as corpus:
         for case in CASES:
@@ -118,6 +120,9 @@ def test_corpus_merge_shows_its_progress(tmp_path: Path, monkeypatch: pytest.Mon
         f"merge: {len(CASES)}/{len(CASES)} records (100%), {len(CASES)} read, {len(CASES)} added"
         in screen.getvalue()
     )
+    screen.truncate(0)
+    assert main(["corpus", "merge", "--dir", str(tmp_path / "corpus"), "--quiet"]) == 0
+    assert screen.getvalue() == ""
 
 
 def _crawl(*arguments: str, **kwargs: object) -> subprocess.CompletedProcess[str]:

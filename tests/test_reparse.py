@@ -8,6 +8,7 @@ change is made in this process (a template's version and a tightened boilerplate
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from crawler.archive import read_response
+from crawler.cli import main
 from crawler.crawl.reparse import reparse
 from crawler.errors import CorpusError
 from crawler.extract.page import Page
@@ -28,6 +30,7 @@ from tests.conftest import FIXTURES, REPO
 from tests.lock_holder import lock_held_elsewhere
 from tests.loopback import Route, serve
 from tests.replay_site import copy_site
+from tests.test_progress import Terminal
 
 AEM_PAGES = sum(
     1
@@ -197,13 +200,27 @@ def test_the_window_and_the_sites_choose_the_pages(corpus: Path) -> None:
         (["nosuch"], "warc/nosuch: no archive of this site (archived: ctvnews)"),
         (["--archive", str(corpus / "none")], "none: no archive here (crawl with --warc to keep one)"),
         (["--since", "soon"], "'soon': not a date window bound"),
-        (["--processes", "many"], '--processes: PARSE_PROCESSES must be "auto" or a number'),
     ):
         done = subprocess.run(
             [sys.executable, "-m", "crawler.cli", "reparse", "--dir", str(corpus), *arguments],
             cwd=REPO, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_reparse_shows_its_progress_on_a_terminal_and_none_when_quiet(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setattr("crawler.progress._REDRAW", 0.0)  # every page drawn: a page takes no time
+    assert main(["reparse", "--dir", str(corpus), "--dry-run"]) == 0
+    drawn = [int(done) for done in re.findall(r"reparse: (\d+) pages, [\d.]+ pages/s", screen.getvalue())]
+    assert drawn == list(range(1, ALL_PAGES + 1))
+    assert f"{ALL_PAGES} pages in " in capsys.readouterr().out
+    screen.truncate(0)
+    assert main(["reparse", "--dir", str(corpus), "--dry-run", "--quiet"]) == 0
+    assert screen.getvalue() == ""
 
 
 def test_a_reparse_is_refused_while_another_process_writes_the_corpus(corpus: Path) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from crawler.cli import main
 from crawler.record import Record
 from crawler.sites.fixtures import discover
 from crawler.store.corpus import Corpus
+from crawler.store.index import revised_articles
+from crawler.store.jsonl import corpus_files
 from tests.conftest import FIXTURES
 
 SEED = FIXTURES / "ctvnews" / "2023-06-18-blinken-beijing-seed" / "expected.json"
@@ -44,15 +48,28 @@ def _undated(record: Record) -> Record:
     return undated
 
 
+def _stated_without_offset(record: Record) -> list[Record]:
+    """The seed's story twice more, dated as pages state dates without an offset: a local time, a day."""
+    stated = []
+    for number, date in enumerate(("2023-06-18T20:00:00", "2023-06-18"), start=3):
+        other = copy.deepcopy(record)
+        other.update(id=f"{number:x}" * 16, datePublished=date, dateModified=date, headline=f"Stated {date}")
+        other["metadata"]["contentHash"] = "sha256:" + f"{number}" * 64
+        stated.append(other)
+    return stated
+
+
 @pytest.fixture(scope="module")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every fixture's record, the seed revised once, and one undated record."""
+    """Every fixture's record, the seed revised once, one undated record, and two dated without an offset."""
     root = tmp_path_factory.mktemp("data") / "corpus"
     with Corpus(root) as corpus:
         for case in discover(FIXTURES):
             assert corpus.add(case.expected())
         assert corpus.add(_revised(_seed(), "Revised headline"))
         assert corpus.add(_undated(_seed()))
+        for record in _stated_without_offset(_seed()):
+            assert corpus.add(record)
     return root
 
 
@@ -108,6 +125,7 @@ def test_the_python_api_filters_by_site_date_and_fields(corpus_dir: Path) -> Non
         if r["site"]["id"] == "ctvnews" and (r["datePublished"] or "").startswith("2023-06-18")
     ]  # fmt: skip
     assert records and sorted(r["headline"] for r in records) == sorted(r["headline"] for r in expected)
+    assert {"Stated 2023-06-18T20:00:00", "Stated 2023-06-18"} <= {r["headline"] for r in records}
     assert all(list(r) == ["headline", "datePublished"] for r in records)
     everything_dated = list(crawler.corpus.open(corpus_dir, since="1990-01-01"))
     assert "Undated" not in {r["headline"] for r in everything_dated}
@@ -173,6 +191,10 @@ def test_parquet_has_one_schema_whatever_the_fields_hold(corpus_dir: Path, tmp_p
         schemas.append(parquet.read_schema(target))
     assert schemas[0].equals(schemas[1])
     assert str(schemas[0].field("authors").type) == "list<element: struct<name: string, url: string>>"
+    assert str(schemas[0].field("body").type) == (
+        "list<element: struct<type: string, text: string, items: list<element: string>>>"
+    )
+    assert str(schemas[0].field("mainImage").type) == "struct<url: string, caption: string, credit: string>"
 
 
 def test_csv_is_flat_with_authors_joined_and_the_body_as_text(corpus_dir: Path, tmp_path: Path) -> None:
@@ -208,3 +230,68 @@ def test_to_pandas_and_to_arrow_hold_every_record(corpus_dir: Path) -> None:
     assert dict(zip(frame["id"], frame["wordCount"], strict=True)) == {
         r["id"]: r["wordCount"] for r in _newest(corpus_dir).values()
     }
+
+
+def test_the_export_takes_the_filters_of_the_python_api(corpus_dir: Path, tmp_path: Path) -> None:
+    """--site, --since, --until, --fields and --revisions give what ``crawler.corpus.open`` gives."""
+    target = tmp_path / "some.jsonl"
+    arguments = ["corpus", "export", "--dir", str(corpus_dir), "--format", "jsonl", "--to", str(target)]
+    arguments += ["--site", "ctvnews", "--since", "2023-06-18", "--until", "2023-06-18T23:59:59+00:00"]
+    assert main([*arguments, "--fields", "id,revision,headline", "--revisions"]) == 0
+    exported = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    dataset = crawler.corpus.open(
+        corpus_dir, sites="ctvnews", since="2023-06-18", until="2023-06-18T23:59:59+00:00", revisions=True
+    )
+    expected = list(dataset.filter(fields=["id", "revision", "headline"]))
+    assert exported == expected
+    assert {"revision": 1, "headline": _seed()["headline"]} in [
+        {key: record[key] for key in ("revision", "headline")} for record in exported
+    ]  # the older revision too
+    assert len({record["id"] for record in exported}) < len(exported) < len(_newest(corpus_dir))
+
+
+@pytest.mark.parametrize("library", ["pyarrow", "pandas"])
+def test_a_missing_library_is_one_line_saying_how_to_install_it(
+    library: str,
+    corpus_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, library, None)  # as if not installed: importing it fails
+    message = f"this needs {library}: pip install 'crawler[data]'"
+    with pytest.raises(crawler.CrawlerError, match=re.escape(message)):
+        crawler.corpus.open(corpus_dir).to_pandas()
+    if library == "pyarrow":
+        target = tmp_path / "corpus.parquet"
+        assert (
+            main(["corpus", "export", "--dir", str(corpus_dir), "--format", "parquet", "--to", str(target)])
+            == 1
+        )
+        assert capsys.readouterr().err == f"crawler: error: {message}\n"
+        assert not target.exists()
+
+
+@pytest.mark.parametrize("index", ["current", "missing", "behind"])
+def test_a_revision_filed_under_another_day_hides_the_one_it_revises(index: str, tmp_path: Path) -> None:
+    """The second revision corrected the publication day: asked for the first day, the article is
+    not there; its newest revision is known from the corpus's index, or from the files when the
+    index is missing or does not cover them (an article appended by hand since)."""
+    root = tmp_path / "corpus"
+    moved = _revised(_seed(), "Moved to a later day")
+    moved["datePublished"] = "2023-06-25T10:00:00-04:00"
+    with Corpus(root) as corpus:
+        assert corpus.add(_seed()) and corpus.add(moved)
+    if index == "missing":
+        (root / ".index.sqlite").unlink()
+    elif index == "behind":
+        other = _undated(_seed())
+        other.update(datePublished="2023-06-20T10:00:00-04:00", revision=1)
+        with (root / "ctvnews" / "2023-06-20.jsonl").open("w", encoding="utf-8") as handle:
+            handle.write(json.dumps(other) + "\n")
+    from_index = revised_articles(root, corpus_files(root))
+    assert from_index == ({moved["id"]: 2} if index == "current" else None)
+    assert list(crawler.corpus.open(root, until="2023-06-19")) == []
+    later = list(crawler.corpus.open(root, since="2023-06-19", fields=["headline", "revision"]))
+    assert {"headline": "Moved to a later day", "revision": 2} in later
+    assert len(list(crawler.corpus.open(root, until="2023-06-19", revisions=True))) == 1

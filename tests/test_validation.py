@@ -23,6 +23,8 @@ def test_the_schema_ships_in_the_package_and_requires_every_field_but_the_revisi
     ("field", "value", "reason"),
     [
         ("datePublished", "2023-06-18T08:14:00Z", "datePublished"),
+        ("datePublished", "2023-06-18T08:14", "datePublished"),
+        ("dateModified", "18/06/2023", "dateModified"),
         ("headline", "", "headline"),
         ("authors", [{"name": "Xavier Roe", "role": "By"}], "authors/0"),
         ("authors", [{"name": "X"}], "authors/0/name"),
@@ -38,6 +40,14 @@ def test_invalid_records_are_reported_with_field_and_reason(field: str, value: o
         validate_record(record)
     assert raised.value.field == reason
     assert record["url"] in str(raised.value)
+
+
+@pytest.mark.parametrize("stated", ["2023-06-18T08:14:00-04:00", "2023-06-18T08:14:00", "2023-06-18", None])
+def test_a_date_is_valid_in_each_form_a_page_states_it(stated: str | None) -> None:
+    """With its offset, a local time without one, a day (crawler/record/dates.py), or none."""
+    record = copy.deepcopy(next(discover(FIXTURES)).replay())
+    record["datePublished"] = record["dateModified"] = stated
+    validate_record(record)
 
 
 def test_the_pipeline_drops_a_bad_item_and_passes_a_valid_record() -> None:

@@ -110,6 +110,22 @@ def gzip_encoded(capture: Capture) -> list[bytes]:
     return [response, request]
 
 
+def cut_by_the_archive(capture: Capture, keep: int) -> bytes:
+    """The capture as Common Crawl stores a page over its size limit: the first ``keep`` bytes of the
+    body, and ``WARC-Truncated: length``."""
+    head = f"HTTP/1.1 {capture.status} OK\r\nContent-Type: {capture.content_type}\r\n\r\n".encode()
+    block = head + capture.body[:keep]
+    headers = {"WARC-Truncated": "length"}
+    return _member(
+        WarcRecordType.response,
+        capture.url,
+        capture.date,
+        block,
+        "application/http; msgtype=response",
+        headers,
+    )
+
+
 def write_warc(path: Path, members: list[bytes], compress: bool = True) -> Path:
     """A WARC file of the records: gzip members, or plain (each member inflated)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -207,12 +223,21 @@ def _metadata(url: str, when: datetime) -> bytes:
     return _member(WarcRecordType.metadata, url, when, b"fetchTimeMs: 120\r\n", "application/warc-fields")
 
 
-def _member(kind: WarcRecordType, url: str, when: datetime, block: bytes, content_type: str) -> bytes:
+def _member(
+    kind: WarcRecordType,
+    url: str,
+    when: datetime,
+    block: bytes,
+    content_type: str,
+    headers: dict[str, str] | None = None,
+) -> bytes:
     record = WarcRecord()
     record.init_headers(kind, content_length=len(block))
     record.headers["WARC-Date"] = warc_date(when)
     record.headers["WARC-Target-URI"] = url
     record.headers["Content-Type"] = content_type
+    for name, value in (headers or {}).items():
+        record.headers[name] = value
     record.set_bytes_content(block)
     buffer = io.BytesIO()
     writer = GzipWriter(buffer)

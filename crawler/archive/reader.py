@@ -28,7 +28,7 @@ from pathlib import Path
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from crawler.archive.content import ContentError, decode_content
+from crawler.archive.content import ContentError, cut_short, decode_content
 from crawler.archive.remote import RemoteFile, is_url
 from crawler.errors import ArchiveError
 
@@ -65,6 +65,8 @@ class ResponseHead:
     #: The WARC file as the reader was given it: a path, or an http(s) URL.
     file: str
     offset: int
+    #: Why the archiving crawler kept only part of the body (``WARC-Truncated``: ``length``...), or None.
+    truncated: str | None
 
     def header(self, name: str) -> str | None:
         """The first value of an HTTP header, by name in any case."""
@@ -93,6 +95,15 @@ class ArchivedResponse(ResponseHead):
             return decode_content(self.body, self.header("Content-Encoding"), max_size)
         except ContentError as error:
             raise ArchiveError(f"{self.file}, offset {self.offset}", f"{self.url}: {error}") from None
+
+    def cut_short(self, decoded: bytes) -> str | None:
+        """What says the body did not arrive whole, given what it decoded to: the archive's
+        ``WARC-Truncated`` (Common Crawl keeps the first MiB), or the transfer (see ``cut_short``)."""
+        if self.truncated:
+            return f"the archive holds only part of the body (WARC-Truncated: {self.truncated})"
+        return cut_short(
+            self.body, self.header("Content-Length"), self.header("Content-Encoding"), len(decoded)
+        )
 
 
 def archive_files(root: Path) -> list[Path]:
@@ -256,6 +267,7 @@ def _head(record: WarcRecord, file: str) -> ResponseHead | None:
         ip_address=record.headers.get("WARC-IP-Address"),
         file=file,
         offset=record.stream_pos,
+        truncated=record.headers.get("WARC-Truncated"),
     )
 
 

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from crawler.cli.common import DEFAULT_CORPUS, count, existing_corpus, path_argument
-from crawler.errors import CrawlerError
 
 
 def add_commands(commands: Any) -> None:
@@ -41,6 +40,7 @@ def add_commands(commands: Any) -> None:
     reparse.add_argument("--gzip", action="store_true", help="write new corpus files gzip-compressed")
     reparse.add_argument(
         "--processes",
+        type=_processes,
         default="0",
         metavar="N",
         help="parse in N processes beside this one, or auto: one with a second CPU (default: 0, in this one)",
@@ -49,14 +49,14 @@ def add_commands(commands: Any) -> None:
     reparse.set_defaults(run=_run_reparse)
 
 
-def _processes(value: str) -> int | str:
-    """--processes as PARSE_PROCESSES takes it; a bad value is one line naming it."""
-    from crawler.crawl.parse_workers import parse_processes
-
+def _processes(value: str) -> str:
+    """--processes as PARSE_PROCESSES takes it: a number, 0 or more, or "auto"."""
+    if value.strip().lower() == "auto":
+        return value
     try:
-        parse_processes(value)
-    except ValueError as error:
-        raise CrawlerError(f"--processes: {error}") from None
+        count(value)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{value}: give a number of processes, 0 or more, or auto") from None
     return value
 
 
@@ -77,7 +77,7 @@ def _run_reparse(arguments: argparse.Namespace) -> int:
             dry_run=arguments.dry_run,
             examples=arguments.examples,
             compress=arguments.gzip,
-            processes=_processes(arguments.processes),
+            processes=arguments.processes,
             progress=progress,
         )
     print(report.summary())

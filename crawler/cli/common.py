@@ -100,19 +100,34 @@ def seconds(text: str) -> float:
 
 def count(text: str) -> int:
     """A whole number, 0 or more."""
+    return _whole_number(text, least=0)
+
+
+def positive(text: str) -> int:
+    """A whole number, 1 or more (of processes: none would do no work)."""
+    return _whole_number(text, least=1)
+
+
+def _whole_number(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text}: not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text}: give 0 or more")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"{text}: give {least} or more")
     return value
 
 
 def setting(item: str) -> tuple[str, str]:
+    """``-s NAME=VALUE``, its value checked as Scrapy will read it (crawler/crawl/overrides.py)."""
+    from crawler.crawl.overrides import setting_problem  # Scrapy loads only for the commands that take -s
+
     name, separator, value = item.partition("=")
     if not separator or not name:
         raise UsageError(f"-s {item}: expected NAME=VALUE")
+    problem = setting_problem(name, value)
+    if problem:
+        raise UsageError(f"-s {item}: {problem}")
     return name, value
 
 

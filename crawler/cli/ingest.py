@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import DEFAULT_CORPUS
-from crawler.errors import CrawlerError
-
-#: The exit status of a command given too little to do (argparse's own for usage errors).
-USAGE_STATUS = 2
+from crawler.cli.common import (
+    DEFAULT_CORPUS,
+    DONE_STATUS,
+    ERROR_STATUS,
+    UsageError,
+    count,
+    path_argument,
+    positive,
+)
 
 
 def add_commands(commands: Any) -> None:
@@ -38,7 +41,9 @@ def add_commands(commands: Any) -> None:
         help="where the crawl-data/CC-NEWS/ tree is: a URL or a local folder "
         "(default: https://data.commoncrawl.org/)",
     )
-    ingest.add_argument("--out", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    ingest.add_argument(
+        "--out", type=path_argument, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)"
+    )
     ingest.add_argument(
         "--sites", metavar="SITE[,SITE...]", help="only these sites' pages (default: all sites with a module)"
     )
@@ -54,10 +59,15 @@ def add_commands(commands: Any) -> None:
     ingest.add_argument(
         "--language", metavar="LANG[,LANG...]", help="only articles in these languages (ISO 639-1: en, fr)"
     )
-    ingest.add_argument("--max-articles", type=int, metavar="N", help="stop once N articles are kept")
+    ingest.add_argument(
+        "--max-articles", type=count, metavar="N", help="stop once N articles are kept (0: no limit)"
+    )
     where = ingest.add_mutually_exclusive_group()
     where.add_argument(
-        "--processes", type=int, metavar="N", help="files read at once on this machine (default: one per CPU)"
+        "--processes",
+        type=positive,
+        metavar="N",
+        help="files read at once on this machine (default: one per CPU)",
     )
     where.add_argument(
         "--dask",
@@ -75,12 +85,7 @@ def _run_ingest(arguments: argparse.Namespace) -> int:
     from crawler.progress import Progress
 
     if not arguments.sources and not arguments.cc_news:
-        print("crawler ingest: error: give a WARC file, folder, glob or URL, or --cc-news", file=sys.stderr)
-        return USAGE_STATUS
-    for name in ("max_articles", "processes"):
-        value = getattr(arguments, name)
-        if value is not None and value < 1:
-            raise CrawlerError(f"--{name.replace('_', '-')} {value}: give 1 or more")
+        raise UsageError("ingest: give a WARC file, folder, glob or URL, or --cc-news")
     selection = Selection.of(
         _listed(arguments.sites),
         arguments.generic,
@@ -101,7 +106,7 @@ def _run_ingest(arguments: argparse.Namespace) -> int:
             processes=arguments.processes,
             dask=arguments.dask,
             compress=arguments.gzip,
-            max_articles=arguments.max_articles,
+            max_articles=arguments.max_articles or None,
             progress=progress,
         )
     print(report.summary(time.monotonic() - started))
@@ -113,8 +118,8 @@ def _run_ingest(arguments: argparse.Namespace) -> int:
             "end (above); run the same command again to read them",
             file=sys.stderr,
         )
-        return 1
-    return 0
+        return ERROR_STATUS
+    return DONE_STATUS
 
 
 def _listed(text: str | None) -> tuple[str, ...]:

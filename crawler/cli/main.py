@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 
 from crawler._version import __version__
 from crawler.cli import archive, corpus, crawl, ingest, pages, sites
@@ -19,6 +23,7 @@ from crawler.cli.common import (
     ERROR_STATUS,
     EXIT_STATUSES,
     INTERRUPTED_STATUS,
+    TERMINATED_STATUS,
     USAGE_STATUS,
     CommandParser,
     UsageError,
@@ -32,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = _parser().parse_args(argv)
     try:
-        status: int = arguments.run(arguments)
+        with _terminated_as_interrupted():
+            status: int = arguments.run(arguments)
         sys.stdout.flush()  # a reader that went away (| head) is found here, not at exit
         return status
     except UsageError as error:
@@ -41,11 +47,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CrawlerError as error:
         print(f"crawler: error: {error}", file=sys.stderr)
         return ERROR_STATUS
+    except _Terminated:
+        print("crawler: interrupted by SIGTERM", file=sys.stderr)
+        return TERMINATED_STATUS
     except KeyboardInterrupt:
-        print("crawler: interrupted", file=sys.stderr)
+        print("crawler: interrupted by SIGINT", file=sys.stderr)
         return INTERRUPTED_STATUS
     except BrokenPipeError:
         return _reader_went_away()
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, as Ctrl-C raises KeyboardInterrupt."""
+
+
+@contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """Stop on SIGTERM (``kill``, ``systemctl stop``) as on Ctrl-C: the command's ``with`` and
+    ``finally`` blocks run (files finished or removed, locks and worker processes let go) and it
+    exits 143 with one line, where the signal's default would end it on the spot.
+
+    A crawl and the scheduler install their own handlers while they run (they stop more gently).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_terminated(number: int, frame: FrameType | None) -> None:
+    raise _Terminated
 
 
 def _reader_went_away() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import Any
 
 from crawler.cli.common import DEFAULT_FIXTURES, confirm, path_argument
@@ -103,7 +104,7 @@ def _run_fixtures_update(arguments: argparse.Namespace) -> int:
     changed = kept = 0
     for case in discover(arguments.root, arguments.site):
         record = case.replay()
-        old = case.expected() if case.has_expected() else {}
+        old: Mapping[str, Any] = case.expected() if case.has_expected() else {}
         if old == record:
             continue
         changed += 1

@@ -34,9 +34,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.settings import BaseSettings
-from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import is_asyncio_reactor_installed
-from twisted.internet.defer import Deferred
 
 from crawler._version import __version__
 from crawler.archive import ArchiveWriter, Exchange
@@ -209,11 +207,8 @@ class ArchiveMiddleware:
             self._stop(self.archive.failed)
         return response
 
-    def close(self) -> Deferred[None]:
+    async def close(self) -> None:
         """Let the archive process write what is waiting and close its files (the last pages are in them)."""
-        return deferred_from_coro(self._close())
-
-    async def _close(self) -> None:
         await self.archive.close()
         if self.archive.failed is not None:
             self._stop(self.archive.failed)

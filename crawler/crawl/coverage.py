@@ -24,20 +24,21 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 
 from crawler.errors import CorpusError
-from crawler.record import COVERED_FIELDS, coverage_line, has_field
+from crawler.record import COVERED_FIELDS, Record, coverage_line, has_field
 from crawler.store.baseline import Baselines, FieldCounts
 
 __all__ = [
     "BASELINE_STAT",
     "CERTAIN_FIELDS",
+    "DOUBT_STAT",
     "FALLBACK_STAT",
     "REQUIRED_FIELDS",
     "Alarm",
@@ -45,6 +46,7 @@ __all__ = [
     "FallbackBreach",
     "FieldCoverage",
     "SiteCoverage",
+    "check_watched",
 ]
 
 logger = logging.getLogger(__name__)
@@ -61,6 +63,8 @@ _UNPARSED = (
 _PRESENT = "coverage/present/"
 #: Records no template of their site read (the fallback parsers did: crawler/sites/parse.py).
 FALLBACK_STAT = "coverage/fallback"
+#: Records kept with a doubt (``metadata.doubts``), counted by the doubt's kind: ``coverage/doubt/encoding``.
+DOUBT_STAT = "coverage/doubt/"
 #: A site whose pages mostly fall back is broken, whatever its fields say.
 _MOSTLY = 0.5
 #: Fields every article has: a page without one is broken, whatever the site's history.
@@ -152,6 +156,8 @@ class SiteCoverage:
     present: Mapping[str, int]
     #: Records a fallback made (no template of the site read the page).
     fallbacks: int = 0
+    #: Records kept with a doubt, by the doubt's kind (``{"encoding": 2, "truncated": 1}``).
+    doubts: Mapping[str, int] = field(default_factory=dict)
     #: What the site's pages carried in earlier crawls; None before its first.
     baseline: FieldCounts | None = None
 
@@ -161,7 +167,12 @@ class SiteCoverage:
         unparsed = sum(int(stats.get(key, 0)) for key in _UNPARSED)
         present = {name: int(stats.get(_PRESENT + name, 0)) for name in COVERED_FIELDS}
         fallbacks = int(stats.get(FALLBACK_STAT, 0))
-        return cls(site_id, records + unparsed, present, fallbacks, stats.get(BASELINE_STAT))
+        doubts = {
+            key.removeprefix(DOUBT_STAT): int(count)
+            for key, count in sorted(stats.items())
+            if key.startswith(DOUBT_STAT)
+        }
+        return cls(site_id, records + unparsed, present, fallbacks, doubts, stats.get(BASELINE_STAT))
 
     def share(self, name: str) -> float:
         """The share of article pages whose record has the field (0 when there were none)."""
@@ -222,10 +233,10 @@ class FieldCoverage:
         self.alarm = Alarm.from_settings(crawler.settings)
         corpus = crawler.settings.get("CORPUS_DIR")
         self.baselines = Baselines(Path(corpus)) if corpus else None
-        unknown = [name for name in self.alarm.fields if name not in COVERED_FIELDS]
-        if unknown:
-            known = ", ".join(COVERED_FIELDS)
-            raise ValueError(f"COVERAGE_FIELDS: unknown fields {unknown} (known: {known})")
+        try:
+            check_watched(self.alarm.fields)
+        except ValueError as error:
+            raise ValueError(f"COVERAGE_FIELDS: {error}") from None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> FieldCoverage:
@@ -240,12 +251,14 @@ class FieldCoverage:
         if baseline is not None:
             self.crawler.stats.set_value(BASELINE_STAT, baseline)
 
-    def item_scraped(self, item: dict[str, Any]) -> None:
+    def item_scraped(self, item: Record) -> None:
         for name in COVERED_FIELDS:
             if has_field(item, name):
                 self.crawler.stats.inc_value(_PRESENT + name)
         if item["metadata"].get("fallback"):
             self.crawler.stats.inc_value(FALLBACK_STAT)
+        for kind in {doubt.split(":", 1)[0] for doubt in item["metadata"].get("doubts", [])}:
+            self.crawler.stats.inc_value(DOUBT_STAT + kind)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if reason in _CUT_SHORT:
@@ -260,6 +273,13 @@ class FieldCoverage:
                 self.baselines.add(coverage.site_id, coverage.pages, coverage.present)
             except CorpusError as error:  # the records are safe; the next crawl records the baseline
                 logger.warning("the coverage baseline was not kept: %s", error)
+
+
+def check_watched(fields: Iterable[str]) -> None:
+    """Refuse fields the alarm cannot watch (ValueError naming them): coverage counts only COVERED_FIELDS."""
+    unknown = [name for name in fields if name not in COVERED_FIELDS]
+    if unknown:
+        raise ValueError(f"unknown fields {', '.join(unknown)} (known: {', '.join(COVERED_FIELDS)})")
 
 
 def _site_id(spider: Any) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from lxml import etree
 
@@ -84,7 +84,9 @@ def _chunks(body: bytes, max_size: int) -> Iterator[bytes]:
         yield chunk
 
 
-def _elements(chunks: Iterator[bytes], events: tuple[str, ...], tag: str | None = None) -> Iterator[Any]:
+def _elements(
+    chunks: Iterator[bytes], events: tuple[Literal["start", "end"], ...], tag: str | None = None
+) -> Iterator[Any]:
     """The elements the pull parser reports (only ``tag``'s, when given), as the chunks are fed."""
     parser = etree.XMLPullParser(
         events=events, tag=tag, recover=True, resolve_entities=False, no_network=True, huge_tree=False

@@ -32,8 +32,9 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from crawler.crawl.archiving import page_source
-from crawler.crawl.outcomes import download_outcome, log_words
+from crawler.crawl.outcomes import download_outcome, error_message, log_words
 from crawler.crawl.parse_workers import parse_budget
+from crawler.crawl.transfer import incomplete
 from crawler.errors import CrawlerError, UnknownSiteError
 from crawler.extract.page import Page
 from crawler.extract.urls import domain_of, registered_domain
@@ -121,6 +122,7 @@ class FetchSpider(scrapy.Spider):
             content_type=content_type.decode("latin-1"),
             fetched_at=datetime.now(timezone.utc),
             status=response.status,
+            incomplete=incomplete(response),
         )
         self.fetched.page = page
         try:
@@ -143,7 +145,8 @@ def _reason(failure: Failure) -> str:
     if isinstance(error, IgnoreRequest) and "robots.txt" in str(error):
         return "disallowed by the site's robots.txt"
     outcome = download_outcome(failure)
-    return f"{log_words(outcome)}: {error}" if outcome else f"fetch failed: {error}"
+    message = error_message(failure)
+    return f"{log_words(outcome)}: {message}" if outcome else f"fetch failed: {message}"
 
 
 def fetch(url: str, overrides: dict[str, Any] | None = None) -> Fetched:

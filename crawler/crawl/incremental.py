@@ -27,16 +27,18 @@ from scrapy.http import Request, Response
 
 from crawler.crawl.meta import KNOWN_META, LISTED_DATE_META
 from crawler.crawl.stores import crawl_state
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import read_date
+from crawler.record.dates import moment_of
 from crawler.state import ArticleState, CrawlState, newest
 
 __all__ = ["IncrementalMiddleware", "article_state", "moment", "requested_url"]
 
 
 def moment(stated: str | None) -> datetime | None:
-    """A date as a listing or a record states it, as an aware datetime; None when unreadable."""
-    parsed = parse_date(stated) if stated else None
-    return datetime.fromisoformat(parsed) if parsed else None
+    """A date as a listing or a record states it, as an aware datetime (see ``moment_of``); None
+    when unreadable."""
+    read = read_date(stated) if stated else None
+    return moment_of(read) if read else None
 
 
 class IncrementalMiddleware:

@@ -39,6 +39,7 @@ __all__ = [
     "STATS_PREFIX",
     "RefusedRequest",
     "download_outcome",
+    "error_message",
     "failed_requests",
     "log_words",
     "quiet_robots_txt_failures",
@@ -91,6 +92,14 @@ def download_outcome(failure: Failure) -> str | None:
     if isinstance(error, IgnoreRequest):
         return _ignored(str(error))
     return "failed/download-error"  # our word, never an exception's name; the log line has the error
+
+
+def error_message(failure: Failure) -> str:
+    """What went wrong with a download, in words: its error's message, or, for an error that has
+    none (Scrapy's ResponseDataLossError), what it means."""
+    if isinstance(failure.value, ResponseDataLossError):
+        return "the connection closed before the whole body arrived (short of its Content-Length)"
+    return failure.getErrorMessage() or type(failure.value).__name__
 
 
 def failed_requests(stats: Mapping[str, Any]) -> int:

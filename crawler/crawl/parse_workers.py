@@ -50,10 +50,14 @@ class FetchedPage:
     fetched_at: datetime
     status: int
     budget: ParseBudget = DEFAULT_BUDGET
+    #: What the transfer says is missing from the body (crawler/crawl/transfer.py), or None.
+    incomplete: str | None = None
 
     def parse(self) -> Record:
         """The page's validated record (raises the typed errors of crawler.sites.parse.parse)."""
-        page = Page.from_bytes(self.body, self.url, self.content_type, self.fetched_at, self.status)
+        page = Page.from_bytes(
+            self.body, self.url, self.content_type, self.fetched_at, self.status, self.incomplete
+        )
         return parse(page, self.budget)
 
 

@@ -26,6 +26,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.crawl.incremental import article_state, requested_url
 from crawler.crawl.stores import crawl_state, shared_articles
 from crawler.errors import CorpusError, CrawlerError, InvalidRecordError
+from crawler.record import Record
 from crawler.record.validation import validate_record
 from crawler.state import CrawlState, SqliteCrawlState
 from crawler.store.corpus import Corpus, SharedIndex
@@ -64,7 +65,7 @@ class ValidationPipeline:
     def from_crawler(cls, crawler: Any) -> ValidationPipeline:
         return cls(crawler.stats)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Record) -> Record:
         try:
             validate_record(item)
         except InvalidRecordError as error:
@@ -118,7 +119,7 @@ class CorpusPipeline:
             crawler.signals.connect(pipeline.item_stored, signal=signals.item_scraped)
         return pipeline
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Record) -> Record:
         if self.corpus is None:
             return item
         if self.stopped is not None:

@@ -8,12 +8,11 @@ both (see crawler/crawl/parse_workers.py).
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import socket
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
+
+from crawler.forkserver import forkserver_context
 
 __all__ = ["start_process"]
 
@@ -28,37 +27,15 @@ async def start_process(
 ) -> tuple[Any, asyncio.StreamReader, asyncio.StreamWriter]:
     """Start ``target(their_socket, *args)`` in a process; the process, and the crawl's end as streams.
 
-    A fork server that has imported ``preload`` once starts each process warm, and no process
+    The fork server (crawler/forkserver.py) has imported ``preload`` once, and no process
     inherits the crawl process's reactor, sockets or threads.
     """
     ours, theirs = socket.socketpair()
     for end in (ours, theirs):
         end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SOCKET_BUFFER)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([preload])
+    context = forkserver_context([preload])
     process = context.Process(target=target, args=(theirs, *args), name=name, daemon=True)
-    with _current_folder_off_the_path():
-        process.start()
+    process.start()
     theirs.close()
     reader, writer = await asyncio.open_connection(sock=ours)
     return process, reader, writer
-
-
-@contextmanager
-def _current_folder_off_the_path() -> Iterator[None]:
-    """Start the fork server (with the first process) without the current folder on its path.
-
-    multiprocessing starts it as ``python -c ...``, which puts the current folder first on
-    ``sys.path``: run from a folder holding a ``crawler/`` folder (the parent of a clone), the
-    server would import that instead of the installed package, and every page would fail in
-    the workers with an ImportError. PYTHONSAFEPATH (Python 3.11+) leaves the folder off.
-    """
-    before = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = before

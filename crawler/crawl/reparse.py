@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from crawler.archive import ArchivedResponse, Location, ResponseHead, archive_files, read_responses
 from crawler.crawl.parse_workers import FetchedPage, PageParser
@@ -157,7 +158,8 @@ class SiteReparse:
     duplicates: int = 0
     #: Fields that changed, with how many records they changed in.
     fields: Counter[str] = field(default_factory=Counter)
-    #: Pages no record came from that the parsers refuse, by outcome (section fronts, video pages...).
+    #: Pages no record came from that the parsers refuse, by outcome (section fronts, video pages,
+    #: pages the transfer cut short...).
     skipped: Counter[str] = field(default_factory=Counter)
     #: "URL: reason" of pages a stored record came from that the parsers now refuse (the record is kept).
     refused: list[str] = field(default_factory=list)
@@ -170,7 +172,7 @@ class SiteReparse:
             f"{self.site}: {self.pages} archived article pages: {self.revised} {would}new revisions, "
             f"{self.added} {would}new articles, {self.unchanged} unchanged"
             + (f", {self.duplicates} the same body as another article's" if self.duplicates else "")
-            + (f"; not articles: {_counts(self.skipped)}" if self.skipped else "")
+            + (f"; refused: {_counts(self.skipped)}" if self.skipped else "")
         ]
         if self.fields:
             lines.append(f"  fields {'that would change' if dry_run else 'changed'}: {_counts(self.fields)}")
@@ -313,8 +315,11 @@ async def _reparse_sites(
 async def _parse(parser: PageParser, response: ArchivedResponse) -> Record:
     """The page's record by today's parsers, as the crawl parsed it (its body decoded, its fetch time)."""
     content = response.decoded_body(MAX_PAGE_SIZE)
+    cut = response.cut_short(content)
     return await parser.parse(
-        FetchedPage(content, response.url, response.content_type, response.date, response.status)
+        FetchedPage(
+            content, response.url, response.content_type, response.date, response.status, incomplete=cut
+        )
     )
 
 
@@ -409,7 +414,7 @@ def _differing(old: array[int], new: array[int]) -> Iterator[str]:
     return (name for name, a, b in zip(compared_fields(), old, new, strict=True) if a != b)
 
 
-def _compared(record: Record) -> Record:
+def _compared(record: Record) -> dict[str, Any]:
     """The record without the fields that say where and when its page was fetched."""
     metadata = {k: v for k, v in record["metadata"].items() if f"metadata.{k}" not in _FETCH_FIELDS}
     return {k: v for k, v in record.items() if k not in _FETCH_FIELDS} | {"metadata": metadata}

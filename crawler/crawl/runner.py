@@ -108,6 +108,9 @@ class SiteReport:
         fallbacks = self.coverage.fallbacks if self.coverage is not None else 0
         if fallbacks:
             line += f"; {fallbacks} read by a fallback (no template recognised them)"
+        doubts = self.coverage.doubts if self.coverage is not None else {}
+        if doubts:
+            line += "; kept with a doubt: " + ", ".join(f"{kind} {count}" for kind, count in doubts.items())
         if self.unchanged or self.not_modified:
             line += f"; {self.unchanged} unchanged (not fetched), {self.not_modified} not modified (304)"
         for kind in ("skipped", "failed"):

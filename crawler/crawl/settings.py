@@ -80,6 +80,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retry, but waiting: exponential backoff, and Retry-After on 429/503.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.politeness.BackoffRetryMiddleware": 550,
+    # Scrapy's decompression, which also flags a body its transfer cut short (crawler/crawl/transfer.py).
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.crawl.transfer.WholeBodyMiddleware": 590,
     # Sees redirects before Scrapy's redirect middleware (600): a loop is reported, not dropped.
     "crawler.crawl.redirects.RedirectLoopMiddleware": 610,
     # Scrapy's meta refresh, without decoding every page whole to look for one.

@@ -22,6 +22,7 @@ from lxml import etree
 
 from crawler.extract._fast import html_fragments, new_element
 from crawler.extract._query import css_to_xpath
+from crawler.extract.charset import xml_safe_text
 from crawler.extract.page import Element, collapse_whitespace
 from crawler.record import Block
 
@@ -83,7 +84,7 @@ def blocks_from_html(fragments: Iterable[str], drop: Sequence[str] = ()) -> list
     """Blocks from HTML strings (e.g. the paragraphs of an embedded JSON story)."""
     elements: list[Element | str] = []
     for fragment in fragments:
-        elements.extend(html_fragments(fragment))
+        elements.extend(html_fragments(xml_safe_text(fragment)))
     return extract_blocks(elements, drop)
 
 

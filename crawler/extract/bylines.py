@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -9,7 +10,45 @@ from typing import Any
 from crawler.extract.page import collapse_whitespace
 from crawler.record import Author
 
-_LEADING_BY = re.compile(r"^\s*by\s*:?\s+", re.IGNORECASE)
+#: "By" before the names, in the languages of the pages we read, or a label ending in a colon.
+_LEADING_BY = re.compile(
+    r"^\s*(?:(?:(?:written|posted|words|text|reporting|story)\s+)?by|par|por|av|af|przez|door"
+    r"|(?:geschrieben|verfasst|erstellt|eingestellt|gepostet|artikel|beitrag|zum profil)\s+von"
+    r"|(?:publié|écrit|rédigé)\s+par|(?:escrito|publicado|redactado)\s+por|scritto\s+da)\s*:?\s+"
+    r"|^[^:]*:\s+",  # a label and its colon ("Autor: ", "Text und Interview: "): a name holds none
+    re.IGNORECASE,
+)
+#: "von" and "di" open a byline ("von Birgit Posselt", "di Marco Rossi", "von lupa") as often as a
+#: surname ("von Trier", "Di Maria"): they are "by" only before a name of two words or more that
+#: opens with a capital, or before a user name in small letters, and never before a particle
+#: ("von der Leyen").
+_LEADING_PARTICLE_BY = re.compile(
+    r"^\s*(?:(?:von|di)\s+(?=[a-zà-ÿ]\S*$)|(?:von|Von|VON|di|Di|DI)\s+(?=[A-ZÀ-Þ]\S*\s+\S))"
+    r"(?!(?:der|den|dem|la|le|Der|Den|Dem|La|Le)\b)"
+)
+#: What follows the names in a byline line: a separator ("By Jane Doe | 12/10/2020"), or a date.
+_AFTER_NAMES = re.compile(
+    r"\s*(?:[|\u2022\u00b7]|\s[\u2013\u2014]\s).*$"
+    r"|[,;]?\s*(?:\b(?:on|am|le|el|il|op|em)\s+)?(?:\b\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b\d{1,2}\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}\b|\b[^\W\d_]{3,}\.?\s+\d{1,2},?\s+\d{4}\b).*$"
+)
+#: E-mail addresses and web addresses in a byline name no one ("Jane Doe jdoe@example.com").
+_ADDRESSES = re.compile(r"\(?\b(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?|\(?\b(?:https?://|www\.)\S+\)?")
+#: Where the writer filed from, after the name ("Associated Press in Valencia", "Jane Doe in Kyiv").
+_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}$")
+#: Arrows and quote marks of "more by" links around a name ("Jane Doe »").
+_ARROWS = " \u00bb\u00ab\u203a\u2039\u2192\u2190>"
+#: A name that is a domain ("mdr.de", "ORF.at"): a site crediting itself.
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?:/\S*)?$")
+#: Wire agencies, named after the people who wrote with them ("Karen Freifeld and Rich McKay Reuters").
+_TRAILING_AGENCY = re.compile(
+    r"(?<=\S)\s+(The Associated Press|Associated Press|The Canadian Press|Canadian Press|Reuters|AFP|AP"
+    r"|Bloomberg|dpa|EFE|ANSA|Xinhua|UPI)$"
+)
+#: Degrees and credentials after a name and a comma ("Michael Anderson, PhD"): the name is the person.
+_CREDENTIALS = frozenset({"phd", "ph.d.", "md", "m.d.", "mba", "msc", "dr", "dr.", "prof", "prof."})
+#: Name suffixes after a comma ("Martin Luther King, Jr."): they belong to the name before them.
+_SUFFIX_AFTER_COMMA = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 # Outlet names that contain a separator word; they credit the publisher, never a person.
 _OUTLETS = re.compile(r"\b(?:special to )?the globe and mail\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bAnd\b|\bAND\b)\s*")
@@ -45,14 +84,37 @@ _JUNK = frozenset(
         "", "by", "staff", "staff writer", "the canadian press staff", "ctvnews.ca staff",
         "ctv news staff", "contributor", "special to the globe and mail", "reporter",
         "the globe and mail",
+        # A guest, an anonymous or unknown writer, a CMS's account: no one named, in any language.
+        "guest", "guest author", "guest writer", "guest contributor", "guest post", "guest blogger",
+        "gast", "gastautor", "gastautorin", "gastbeitrag", "invité", "invitée", "invitado", "invitada",
+        "ospite", "gość", "gastschrijver", "anonymous", "anonym", "anonyme", "anónimo", "anonimo",
+        "unknown", "admin", "administrator", "wordpressadmin", "webmaster",
+        # The words of a byline's buttons and links, which name no one either.
+        "posted", "follow", "share", "email", "e-mail", "profile", "view profile", "more", "mehr",
+        "beitrag", "alle artikel", "alle beiträge",
     }
 )  # fmt: skip
 
 
 def split_byline(byline: str) -> list[str]:
-    """Split a free-text byline ("By Sam Metz And Barbara Ortutay") into clean names."""
-    text = _OUTLETS.sub("", _LEADING_BY.sub("", collapse_whitespace(byline)))
-    names = (_without_job_title(collapse_whitespace(part)) for part in _SEPARATORS.split(text))
+    """Split a free-text byline ("By Sam Metz And Barbara Ortutay") into clean names.
+
+    What follows the names (a date, "| Updated ..."), e-mail and web addresses, "By" in any of the
+    usual languages, job titles and credentials go; a wire agency printed after the last name
+    ("... and Rich McKay Reuters") becomes an entry of its own, after the people.
+    """
+    text = _AFTER_NAMES.sub("", collapse_whitespace(html.unescape(byline)))
+    text = _LEADING_PARTICLE_BY.sub("", _LEADING_BY.sub("", _ADDRESSES.sub(" ", text)))
+    names: list[str] = []
+    for part in _SEPARATORS.split(_OUTLETS.sub("", text)):
+        name = _PLACE.sub("", _without_job_title(collapse_whitespace(part).strip(_ARROWS)))
+        if name.lower() in _SUFFIX_AFTER_COMMA and names:
+            names[-1] = f"{names[-1]} {name}"
+        elif name.lower() not in _CREDENTIALS:
+            agency = _TRAILING_AGENCY.search(name)
+            names.extend(
+                [name[: agency.start()], agency[1]] if agency and " " in name[: agency.start()] else [name]
+            )
     return [name for name in names if is_real_name(name)]
 
 
@@ -62,9 +124,16 @@ def _without_job_title(name: str) -> str:
 
 
 def is_real_name(name: str) -> bool:
-    """False for what names no one: "Staff", "By", an empty string, a job title ("Staff Reporter")."""
+    """False for what names no one: "Staff", "By", "Guest", an empty string, a job title ("Staff
+    Reporter"), a domain ("mdr.de"), a social-network handle ("@NatGeoUK")."""
     stripped = name.strip()
-    return stripped.lower() not in _JUNK and len(stripped) >= 2 and not _JOB_TITLE.match(stripped)
+    return (
+        stripped.lower() not in _JUNK
+        and len(stripped) >= 2
+        and not stripped.startswith("@")
+        and not _JOB_TITLE.match(stripped)
+        and not _DOMAIN.match(stripped)
+    )
 
 
 def restore_case(name: str) -> str:

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from crawler.extract.bylines import author, authors_from_json_ld, split_byline
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import read_date
+from crawler.extract.generic_authors import generic_authors
 from crawler.extract.generic_body import generic_blocks
-from crawler.extract.page import Page, collapse_whitespace, text_of
+from crawler.extract.page import Page, collapse_whitespace, squashed, text_of
 from crawler.extract.parser import ArticleParser, as_bool, trusted_canonical
+from crawler.extract.published import shown_date, stated_date
 from crawler.extract.urls import domain_of
 from crawler.record import Author, Block
 
@@ -35,39 +36,18 @@ __all__ = [
 GENERIC_PARSER_ID = "generic"
 
 _PUBLISHED_META = (
-    "article:published_time", "og:published_time", "datePublished", "article.published",
+    "article:published_time", "og:published_time", "datePublished", "article:published", "article.published",
     "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued",
     "dcterms.date", "dcterms.created", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
 )  # fmt: skip
 _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "dateModified", "last-modified", "dcterms.modified",
 )  # fmt: skip
-_AUTHOR_META = (
-    "author",
-    "article:author",
-    "dc.creator",
-    "dcterms.creator",
-    "sailthru.author",
-    "parsely-author",
-)
-# Byline markup, most specific first: microdata, rel=author, then the usual class names.
-_AUTHOR_CSS = (
-    "[itemprop=author] [itemprop=name]",
-    "[itemprop=author]",
-    "a[rel=author]",
-    ".byline a[href]",
-    ".author-name",
-    ".byline",
-)
 # Separators between a title and the site's name: | - : · • and the en and em dashes.
 _SEPARATORS = "|\\-:\u00b7\u2022\u2013\u2014"
 _SITE_NAME_SUFFIX = re.compile(rf"\s+[{_SEPARATORS}]\s+[^{_SEPARATORS}]{{2,60}}$")
-_PERSON_URL = re.compile(r"^https?://")
-_DESK = re.compile(r"\b(?:staff|editorial|special to|editors?|newsroom|desk)\b", re.IGNORECASE)
-_AGENCY = re.compile(
-    r"\b(?:press|reuters|agence|afp|news service|wire|bloomberg|associated)\b", re.IGNORECASE
-)
 _WORD = re.compile(r"[\w']+")
+_URL_LIKE = re.compile(r"^(?:https?:|www\.)", re.IGNORECASE)
 #: How alike an ``<h1>`` and the stated headline must be for the ``<h1>`` to be the headline.
 _SAME_HEADLINE = 0.6
 
@@ -83,6 +63,8 @@ class UnknownSite:
     paywall: bool = False
     #: Its own domains are what a page's URL says: none declared.
     domains: tuple[str, ...] = ()
+    #: Its time zone is unknown: a time is the page's, with the offset the page states, if any.
+    timezone: str = ""
 
 
 def says_it_is_an_article(page: Page) -> bool:
@@ -100,7 +82,7 @@ def says_it_is_an_article(page: Page) -> bool:
 
 
 def generic_site(page: Page) -> UnknownSite:
-    """The site of a page no module claims: its domain, named as the page names it.
+    """The site of a page no module claims: its domain, named as the page names it (never by a URL).
 
     The domain is its canonical URL's when the page states one on its registered domain (an
     ``amp.`` page of ``www.example.com``'s article): the record's id comes from that URL too,
@@ -109,11 +91,13 @@ def generic_site(page: Page) -> UnknownSite:
     domain = domain_of(trusted_canonical(page, ()) or page.url)
     publisher = page.article_json_ld.get("publisher")
     publisher_name = publisher.get("name") if isinstance(publisher, dict) else None
-    name = (
-        page.meta("og:site_name", "application-name")
-        or (collapse_whitespace(publisher_name) if isinstance(publisher_name, str) else None)
-        or domain
+    stated = (
+        page.meta("og:site_name"),
+        page.meta("application-name"),
+        collapse_whitespace(publisher_name) if isinstance(publisher_name, str) else None,
     )
+    # A site's name is never a URL, which some pages put where their name goes.
+    name = next((name for name in stated if name and not _URL_LIKE.match(name)), domain)
     return UnknownSite(id=domain, name=name)
 
 
@@ -129,7 +113,9 @@ class GenericBody(ArticleParser):
             self.page.css_text("title"),
             self.page.css_text("h1"),
         )
-        return generic_blocks(self.page, (title for title in titles if title))
+        return generic_blocks(
+            self.page, (title for title in titles if title), says_it_is_an_article(self.page)
+        )
 
 
 class GenericParser(GenericBody):
@@ -158,45 +144,31 @@ class GenericParser(GenericBody):
         return best if best and _similarity(best, stated) >= _SAME_HEADLINE else stated
 
     def authors(self) -> list[Author]:
-        """JSON-LD authors, the author meta tags, then byline markup; people first, then agencies.
-
-        Desk names ("Staff", "Editorial", "Special to ...") and the publisher itself are not authors.
-        """
-        return _people_first([entry for entry in self._stated_authors() if not self._is_desk(entry["name"])])
-
-    def _stated_authors(self) -> list[Author]:
-        found = authors_from_json_ld(self.page.article_json_ld.get("author"))
-        if found:
-            return found
-        byline = self.page.meta(*_AUTHOR_META)
-        if byline and not _PERSON_URL.match(byline):
-            return [author(name) for name in split_byline(byline)]
-        for query in _AUTHOR_CSS:
-            text = self.page.css_text(query)
-            if text and len(text) <= 120:
-                names = split_byline(text)
-                if names:
-                    return [author(name) for name in names]
-        return []
-
-    def _is_desk(self, name: str) -> bool:
-        return bool(_DESK.search(name)) or _squash(name) in {_squash(self.site.name), _squash(self.site.id)}
+        """The people the page names (JSON-LD, the author meta tags, byline markup), then agencies;
+        desks, the site's own names and brand are no authors (``crawler.extract.generic_authors``)."""
+        return generic_authors(self.page, (self.site.name, self.site.id))
 
     def date_published(self) -> str | None:
-        """JSON-LD, the many publication-date meta tags, then the first ``<time datetime>``."""
-        return (
-            parse_date(self.page.article_json_ld.get("datePublished"))
-            or parse_date(self.page.meta(*_PUBLISHED_META))
-            or parse_date(self.page.css_attr("[itemprop=datePublished]", "datetime"))
-            or parse_date(self.page.css_attr("[itemprop=datePublished]", "content"))
-            or parse_date(self.page.css_attr("time[datetime]", "datetime"))
-        )
+        """The date the metadata states (JSON-LD, the publication meta tags, microdata, the page's
+        ``<time datetime>`` when all its time elements state one day), in the page's own offset;
+        else the one the page shows (htmldate, which tells a publication time from others)."""
+        page = self.page
+        times = [read_date(time, self.zone) for time in page.nodes("time[datetime]::attr(datetime)")]
+        statements = [
+            page.article_json_ld.get("datePublished"),
+            *(page.meta(name) for name in _PUBLISHED_META),
+            page.css_attr("[itemprop=datePublished]", "datetime"),
+            page.css_attr("[itemprop=datePublished]", "content"),
+            *(data.get("datePublished") for data in page.json_ld),
+            times[0] if times and len({time[:10] for time in times if time}) == 1 else None,
+        ]
+        return stated_date(statements, also=times, zone=self.zone) or shown_date(page)
 
     def date_modified(self) -> str | None:
         """JSON-LD, then the modification meta tags; None when the page does not say."""
-        return parse_date(self.page.article_json_ld.get("dateModified")) or parse_date(
-            self.page.meta(*_MODIFIED_META)
-        )
+        page = self.page
+        statements = [page.article_json_ld.get("dateModified"), *(page.meta(name) for name in _MODIFIED_META)]
+        return stated_date(statements, zone=self.zone)
 
     def is_accessible_for_free(self) -> bool | None:
         """What JSON-LD says (on the article or on a part of it); None when it says nothing."""
@@ -215,15 +187,10 @@ class GenericParser(GenericBody):
         match = _SITE_NAME_SUFFIX.search(title)
         if not match:
             return title
-        suffix = _squash(match[0])
-        if suffix and suffix in {_squash(self.site.name), _squash(self.site.id)}:
+        suffix = squashed(match[0])
+        if suffix and suffix in {squashed(self.site.name), squashed(self.site.id)}:
             return title[: match.start()].strip() or title
         return title
-
-
-def _people_first(authors: list[Author]) -> list[Author]:
-    """The record lists real people, then the agency (docs/record.md, `authors`)."""
-    return sorted(authors, key=lambda entry: bool(_AGENCY.search(entry["name"])))
 
 
 def _similarity(one: str, other: str) -> float:
@@ -234,7 +201,3 @@ def _similarity(one: str, other: str) -> float:
 
 def _plain(text: str) -> str:
     return text.casefold().replace("\u2019", "'").replace("\u2018", "'")
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())

@@ -4,8 +4,9 @@ trafilatura is the best main-content finder on the evaluation sets (``bench/extr
 it picks the article's paragraphs: in its balanced mode (its ``favor_precision`` mode threw away
 whole articles, such as a blog post kept in a ``noscript`` copy, for little precision the rules
 below do not also give), fast, with its readability/justext comparison only where the fast
-result looks doubtful. What it still lets through, or leaves out, is the same on most sites, so
-general rules run around it:
+result looks doubtful; and, where it finds nothing on a page that says it is an article, from
+the page's own article element alone. What it still lets through, or leaves out, is the same on
+most sites, so general rules run around it:
 
 * before: elements a reader never sees are removed (``hidden``, ``display:none``, hover cards
   and tooltips; but not the slides of a slideshow), and so is what sites put in every article
@@ -33,6 +34,7 @@ from typing import Any
 
 from lxml import etree
 
+from crawler.extract._fast import new_element
 from crawler.extract.boilerplate import is_date_line, is_promo
 from crawler.extract.furniture import drop_furniture, links_elsewhere
 from crawler.extract.page import Element, Page, collapse_whitespace
@@ -49,6 +51,13 @@ _HIDDEN_CLASSES = frozenset(
 # the card; the outer ones also hold the link the card belongs to.
 _HOVER_CARD = re.compile(r"tooltip|popover|popup|rollover|hovercard|hover-card", re.IGNORECASE)
 _UNSEEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+#: Class names that show an element from some screen width on, whatever hides it below
+#: (Tailwind's ``hidden lg:flex``, Bootstrap's ``d-none d-md-block``): a desktop menu, or what a
+#: page that left its menu's tags open holds inside it (libxml2 then nests the article there).
+_SHOWN_FROM_A_WIDTH = re.compile(
+    r"^(?:(?:sm|md|lg|xl|2xl):|d-(?:sm|md|lg|xl|xxl)-)"
+    r"(?:block|flex|grid|inline|inline-block|inline-flex|inline-grid|table|contents|flow-root)$"
+)
 # Words every class that _is_hidden or _is_hover_card accepts holds, once lowered (a hidden
 # class holds "hid", "invisible", "sr-only", ...): a class without one is not tested further.
 # Case-sensitive on a lowered ASCII string: re.IGNORECASE would also fold letters that lower()
@@ -81,18 +90,19 @@ _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
 _BLOCK_TYPES = {"head": "heading", "list": "list", "quote": "quote"}
 
 
-def generic_blocks(page: Page, titles: Iterable[str] = ()) -> list[Block]:
+def generic_blocks(page: Page, titles: Iterable[str] = (), stated_article: bool = False) -> list[Block]:
     """The article's blocks, in page order; empty when no article body is found.
 
     ``titles`` are the page's headline in its several forms (JSON-LD, OpenGraph, ``<title>``,
     ``<h1>``): a first block that repeats one of them is the page's title, not its text.
+    ``stated_article``: the page's metadata says it is an article (see ``_article``).
     """
-    tree = deepcopy(page.root)
+    tree = deepcopy(page.xml_safe.root)  # trafilatura edits the tree's texts, which lxml may refuse
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     _drop_unseen(tree)
     drop_furniture(tree)
-    body = _article(tree, page.url)
+    body = _article(tree, page.url, stated_article)
     if body is None:
         return []
     link_texts = _other_pages_link_texts(tree)
@@ -167,13 +177,21 @@ def _shown_as(tree: Element, description: str, key: str) -> str | None:
     return None
 
 
-def _article(tree: Element, url: str) -> Element | None:
+def _article(tree: Element, url: str, stated_article: bool) -> Element | None:
     """trafilatura's article body (its own XML: p, head, list, quote...), or None.
 
     trafilatura runs fast first: without ``fast`` it also asks readability and justext for
     a second opinion on every page, which costs nearly half the generic path and on the
     development sets changed almost only pages where the fast extraction found little or
     nothing. So the second opinion is asked only where the fast one looks doubtful.
+
+    When that finds nothing, or one block only (trafilatura's last resort: the page's whole text
+    as one paragraph), on a page that says it is an article, the one element the page marks as
+    its article (``_marked_article``) is read alone, the same way, and kept when it gives more
+    blocks: trafilatura prunes menus whole, and a menu whose tags the page left open holds
+    everything after it (libxml2 nests the rest of the page in it, where a browser closes the
+    menu), article and all. A page that does not say it is an article (a section front, an
+    index) gets no second look: its one featured story would pass for its body.
     """
     import trafilatura  # loaded on first use: it is slow to import, and site parsers never need it
 
@@ -188,7 +206,25 @@ def _article(tree: Element, url: str) -> Element | None:
     body: Element | None = getattr(trafilatura.bare_extraction(tree, fast=True, **options), "body", None)
     if body is None or _doubtful(body):
         body = getattr(trafilatura.bare_extraction(tree, **options), "body", None)
+    last_resort = body is None or len(body) < 2
+    marked = _marked_article(tree) if stated_article and last_resort else None
+    if marked is not None:
+        found = getattr(trafilatura.bare_extraction(marked, **options), "body", None)
+        if found is not None and (body is None or len(found) > len(body)):
+            body = found
     return body
+
+
+def _marked_article(tree: Element) -> Element | None:
+    """The page's one ``<article>`` (else its one ``itemprop=articleBody``) as a page of its own;
+    None when it marks none, or several (the cards of a list of stories)."""
+    found = tree.xpath("//article") or tree.xpath("//*[@itemprop='articleBody']")
+    if len(found) != 1:
+        return None
+    page, body = new_element("html"), new_element("body")
+    page.append(body)
+    body.append(deepcopy(found[0]))  # a copy: the page's links still tell link lists (see _block)
+    return page
 
 
 def _doubtful(body: Element) -> bool:
@@ -246,7 +282,8 @@ def _is_hidden(element: Element) -> bool:
         return True
     if _UNSEEN_STYLE.search(element.get("style") or ""):
         return True
-    return not _HIDDEN_CLASSES.isdisjoint((element.get("class") or "").lower().split())
+    names = (element.get("class") or "").lower().split()
+    return not _HIDDEN_CLASSES.isdisjoint(names) and not any(map(_SHOWN_FROM_A_WIDTH.match, names))
 
 
 def _is_hover_card(element: Element) -> bool:

@@ -7,6 +7,7 @@ parser that asks ten questions parses the HTML once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from parsel import Selector
 
 from crawler.extract._fast import parse_utf8
 from crawler.extract._query import PageSelector, compiled
-from crawler.extract.charset import decode_cp1252, decode_html, reads_as_utf8
+from crawler.extract.charset import decode_html, decode_utf8, reads_as_utf8, xml_safe_bytes, xml_safe_text
 
 JsonObject = dict[str, Any]
 #: What Python's JSON decoder raises for JSON a page gets wrong: bad syntax, an integer of more
@@ -65,12 +66,16 @@ class Page:
         fetched_at: datetime | None = None,
         status: int | None = 200,
         raw: bytes | None = None,
+        incomplete: str | None = None,
     ) -> None:
         if html is None and raw is None:
             raise ValueError(f"{url}: a page needs its text or its bytes")
         self.url = url
         self.fetched_at = fetched_at or datetime.now(timezone.utc)
         self.status = status
+        #: Why the transfer says the body did not arrive whole (the connection closed before its
+        #: ``Content-Length``, a gzip stream cut short), or None: the page is then refused as truncated.
+        self.incomplete = incomplete
         #: The page's bytes while they are taken for UTF-8 (None once they proved not to be).
         self.raw = raw
         self._html = html
@@ -87,18 +92,19 @@ class Page:
         content_type: str | None = None,
         fetched_at: datetime | None = None,
         status: int | None = 200,
+        incomplete: str | None = None,
     ) -> Page:
         """A page from the bytes a server sent, decoded the way browsers do.
 
         The charset comes from the BOM, then the HTTP ``Content-Type``, then ``<meta charset>``,
         then a guess (w3lib's html_to_unicode, as Scrapy decodes responses); a label that cannot
         be true, and mojibake, are corrected (crawler/extract/charset.py). Bytes labelled UTF-8
-        are kept undecoded; if they turn out not to be UTF-8, the page is read as Windows-1252.
+        are kept undecoded; if they turn out not to be UTF-8, they are read as ``decode_utf8``
+        reads them. ``incomplete`` is what the transfer says is missing (see ``Page.incomplete``).
         """
         if reads_as_utf8(body, content_type):
-            return cls(None, url, fetched_at, status, raw=body)
-        decoded = decode_html(body, content_type)
-        return cls(decoded.html, url, fetched_at, status)
+            return cls(None, url, fetched_at, status, raw=body, incomplete=incomplete)
+        return cls(decode_html(body, content_type), url, fetched_at, status, incomplete=incomplete)
 
     @property
     def html(self) -> str:
@@ -108,7 +114,7 @@ class Page:
             try:
                 self._html = self.raw.decode("utf-8")
             except UnicodeDecodeError:
-                self._html, self.raw = decode_cp1252(self.raw), None
+                self._html, self.raw = decode_utf8(self.raw), None
         return self._html
 
     def contains(self, text: str) -> bool:
@@ -177,6 +183,27 @@ class Page:
             return PageSelector(root=root, type="html")
         # Reading ``html`` finds out whether bytes lxml refused are UTF-8 at all.
         return PageSelector(text=self.html, type="html", base_url=self.url)
+
+    @cached_property
+    def xml_safe(self) -> Page:
+        """The page without the characters lxml refuses in a tree's text (``xml_safe_text``);
+        the page itself when it holds none, as nearly every page does.
+
+        libxml2 keeps a control character in the text it parses, and lxml then refuses any
+        edit of that text (dropping an element joins its tail to the text before it). Looking
+        for them costs a pass over the page, as much as half the parse of a site's template,
+        so only what edits a tree of its own asks: the generic body, and a parse lxml refused
+        (crawler/sites/parse.py). A record's text never holds them (``collapse_whitespace``).
+        """
+        if self.raw is not None:
+            raw = xml_safe_bytes(self.raw)
+            if raw is self.raw:
+                return self
+            return Page(None, self.url, self.fetched_at, self.status, raw=raw, incomplete=self.incomplete)
+        html = xml_safe_text(self.html)
+        if html is self.html:
+            return self
+        return Page(html, self.url, self.fetched_at, self.status, incomplete=self.incomplete)
 
     @cached_property
     def json_ld(self) -> list[JsonObject]:
@@ -267,6 +294,12 @@ def text_of(found: Element | str) -> str:
     return found if isinstance(found, str) else " ".join(found.itertext())
 
 
+def squashed(text: str) -> str:
+    """The text's word characters, case-folded: names written differently ("CTVNews.ca", "ctvnews
+    ca", "CTV News") compared as one."""
+    return re.sub(r"\W+", "", text.casefold())
+
+
 @dataclass
 class _HeadIndex:
     """Meta tags and JSON-LD scripts, gathered in one pass over the tree (each XPath is a full scan)."""
@@ -283,10 +316,9 @@ class _HeadIndex:
             tag, get = element.tag, element.get
             if tag == "meta":
                 content = get("content")
-                if content is not None and (key := get("property") or get("name") or get("itemprop")):
-                    key = key.strip().lower()
-                    if key not in meta:
-                        meta[key] = content
+                if content is not None:
+                    for key in _meta_keys(element):
+                        meta.setdefault(key, content)
             elif tag == "script":
                 kind = get("type")
                 if kind and kind.strip().lower() == "application/ld+json" and element.text:
@@ -294,6 +326,17 @@ class _HeadIndex:
             elif index.canonical is None and "canonical" in (get("rel") or "").lower().split():
                 index.canonical = (get("href") or "").strip() or None
         return index
+
+
+def _meta_keys(element: Element) -> list[str]:
+    """Every name a meta tag answers to: its property, its name and each of its itemprops
+    (``<meta property="article:published" itemprop="datePublished dateCreated">`` is all four)."""
+    keys = [
+        element.get("property") or "",
+        element.get("name") or "",
+        *(element.get("itemprop") or "").split(),
+    ]
+    return [key.strip().lower() for key in keys if key.strip()]
 
 
 def _flatten_json_ld(data: Any, depth: int = 0) -> Iterator[JsonObject]:
@@ -319,5 +362,9 @@ def _types_of(obj: JsonObject) -> set[str]:
 
 
 def collapse_whitespace(text: str) -> str:
-    """One space for every run of white space (non-breaking and zero-width ones included)."""
-    return " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
+    """One space for every run of white space (non-breaking and zero-width ones included), and
+    no control character (a page's stray bytes, which no reader sees)."""
+    collapsed = " ".join(text.replace("\u200b", "").replace("\ufeff", "").split())
+    # isprintable() is a fast test that nearly every text passes; those that fail it hold a
+    # control character or a format one (a soft hyphen), which xml_safe_text keeps.
+    return collapsed if collapsed.isprintable() else " ".join(xml_safe_text(collapsed).split())

@@ -10,13 +10,16 @@ re-parsing share it.
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 from typing import Any, ClassVar, Protocol
+
+from dateutil import tz
 
 from crawler.extract.blocks import extract_blocks
 from crawler.extract.bylines import author, authors_from_json_ld, merge_authors, split_byline
-from crawler.extract.dates import parse_date
 from crawler.extract.images import TRAILING_CREDIT, image, image_from_json_ld, split_caption_credit
 from crawler.extract.page import Element, Page, collapse_whitespace, text_of
+from crawler.extract.published import first_date
 from crawler.extract.urls import clean_url, cleaned_link, domain_of, is_web_url, same_registered_domain
 from crawler.record import Author, Block, Image
 
@@ -45,6 +48,10 @@ class SiteFacts(Protocol):
     @property
     def domains(self) -> tuple[str, ...]:
         """The domains the site declares (a site with no module declares none)."""
+
+    @property
+    def timezone(self) -> str:
+        """The IANA time zone of times its pages state without an offset ("" when unknown)."""
 
 
 class ArticleParser:
@@ -131,16 +138,36 @@ class ArticleParser:
         return merge_authors(author(name) for text in texts for name in split_byline(text))
 
     def date_published(self) -> str | None:
-        """When the article was first published, with its UTC offset."""
-        return parse_date(self.page.article_json_ld.get("datePublished")) or parse_date(
-            self.page.meta("article:published_time", "datePublished", "og:published_time")
+        """When the article was first published, as JSON-LD, then the meta tags, state it: with its
+        UTC offset, or the site's (``zone``), else as stated (``crawler.extract.dates``)."""
+        return first_date(
+            [
+                self.page.article_json_ld.get("datePublished"),
+                *(
+                    self.page.meta(name)
+                    for name in ("article:published_time", "datePublished", "og:published_time")
+                ),
+            ],
+            zone=self.zone,
         )
 
     def date_modified(self) -> str | None:
-        """When the article was last updated; None when the page does not say."""
-        return parse_date(self.page.article_json_ld.get("dateModified")) or parse_date(
-            self.page.meta("article:modified_time", "dateModified", "og:updated_time")
+        """When the article was last updated, read as ``date_published``; None when the page does not say."""
+        return first_date(
+            [
+                self.page.article_json_ld.get("dateModified"),
+                *(
+                    self.page.meta(name)
+                    for name in ("article:modified_time", "dateModified", "og:updated_time")
+                ),
+            ],
+            zone=self.zone,
         )
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The site's time zone (``SiteFacts.timezone``), for times its pages state without an offset."""
+        return tz.gettz(self.site.timezone) if self.site.timezone else None
 
     def section(self) -> str | None:
         """The article's section as the page names it."""

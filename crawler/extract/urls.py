@@ -1,4 +1,11 @@
-"""URL clean-up shared by parsers, dedup and spiders."""
+"""URL clean-up shared by parsers, dedup and spiders.
+
+Pages write links as people type them: with spaces, accented letters, an IDN host. Browsers
+percent-encode such a link before they request it (WHATWG URL: spaces, quotes and non-ASCII
+characters of the path and query; the host in punycode), and so does Scrapy, with w3lib's
+``safe_url_string``, for every request. The URLs a record holds are made the same way
+(``web_url``, ``clean_url``), so they are the URLs a crawl requests, and valid by the schema.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ import hashlib
 import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
 
 # Second-level labels under a country code that a registrant cannot own ("example.co.uk").
 _PUBLIC_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "go"})
@@ -42,8 +51,9 @@ def cleaned_link(url: str, base: str) -> str | None:
 
 
 def clean_url(url: str, base: str | None = None) -> str:
-    """Absolute URL without tracking parameters or fragment; host lower-cased."""
-    absolute = urljoin(base, url.strip()) if base else url.strip()
+    """Absolute URL without tracking parameters or fragment, percent-encoded as browsers send it; host
+    lower-cased. Raises ValueError for a link no URL can be made of (see ``joined_url``)."""
+    absolute = safe_url_string(urljoin(base, url.strip()) if base else url.strip())
     parts = urlsplit(absolute)
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_parameter(k)
@@ -59,13 +69,32 @@ def is_web_url(url: str) -> bool:
     return bool(_WEB_URL.match(url))
 
 
+def web_url(url: str, base: str | None = None) -> str | None:
+    """A link as an absolute http(s) URL, percent-encoded as browsers send it; None for no web URL.
+
+    Spaces, quotes and non-ASCII characters become ``%XX`` (UTF-8), an IDN host its punycode,
+    tabs and line breaks go, as in a browser's address bar; w3lib also encodes ``|``, ``[``
+    and ``]``, which some servers refuse raw. Escapes already there are kept as they are.
+    """
+    absolute = joined_url(url.strip(), base) if base else url.strip()
+    if absolute is None:
+        return None
+    try:
+        encoded = safe_url_string(absolute)
+    except ValueError:  # a port out of range
+        return None
+    return encoded if is_web_url(encoded) else None
+
+
 def url_id(url: str) -> str:
     """A stable 16-hex-digit id for a (canonical) URL."""
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
 def domain_of(url: str) -> str:
-    """The host of a URL, lower-cased, without a leading ``www.``."""
+    """The host of a URL, lower-cased, without a leading ``www.``; an IDN host in punycode."""
+    if not url.isascii():
+        url = web_url(url) or url
     host = urlsplit(url).hostname or ""
     return host.removeprefix("www.")
 

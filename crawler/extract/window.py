@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from crawler.errors import CrawlerError
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import parse_date, read_date
+from crawler.record.dates import moment_of
 
 #: A bound relative to now, as the user writes it: ``2d``, ``12h``, ``30m``, ``1w``.
 RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
@@ -54,9 +55,10 @@ class DateWindow:
         return cls(parse_moment(since) if since else None, parse_moment(until) if until else None)
 
     def admits(self, stated: str | None) -> bool:
-        """Whether a stated publication date falls in the window (an unknown date always does)."""
-        moment = parse_date(stated) if stated else None
-        if moment is None:
+        """Whether a stated publication date falls in the window (an unknown date always does; one
+        without an offset is placed as ``moment_of`` says)."""
+        read = read_date(stated) if stated else None
+        if read is None:
             return True
-        when = datetime.fromisoformat(moment)
+        when = moment_of(read)
         return (self.since is None or when >= self.since) and (self.until is None or when <= self.until)

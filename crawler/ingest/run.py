@@ -17,7 +17,6 @@ done: it is reported, the run exits 1, and the next run reads it again.
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 import sys
 from collections import deque
@@ -30,6 +29,7 @@ from typing import Any
 
 from crawler.cpus import usable_cpus
 from crawler.errors import CrawlerError
+from crawler.forkserver import forkserver_context
 from crawler.ingest.report import FileReport, IngestReport
 from crawler.ingest.selection import Selection
 from crawler.ingest.sources import WarcSource
@@ -174,8 +174,7 @@ def _executor(processes: int, dask: str | None) -> Iterator[tuple[Executor, int]
         yield _InThisProcess(), 1
     else:
         # forkserver: no pool process inherits this one's threads (a Dask client's, a test's server)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.ingest.task"])  # each process starts with the parsers
+        context = forkserver_context(["crawler.ingest.task"])  # each process starts with the parsers
         with ProcessPoolExecutor(processes, mp_context=context) as pool:
             yield pool, processes
 

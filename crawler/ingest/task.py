@@ -145,7 +145,10 @@ def _store(response: ArchivedResponse, task: FileTask, corpus: Corpus, report: F
 def _parsed(response: ArchivedResponse) -> Record:
     """The page's record, as a crawl that had fetched it then would have made it."""
     body = response.decoded_body(MAX_PAGE_SIZE)
-    return parse(Page.from_bytes(body, response.url, response.content_type, response.date, response.status))
+    page = Page.from_bytes(
+        body, response.url, response.content_type, response.date, response.status, response.cut_short(body)
+    )
+    return parse(page)
 
 
 def _move_in(partial: Path, folder: Path) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
-__all__ = ["Author", "Block", "BlockType", "Image", "Record"]
+__all__ = ["Author", "Block", "BlockType", "Image", "Metadata", "Record", "SiteName"]
 
 BlockType = Literal["paragraph", "heading", "list", "quote"]
 
@@ -38,4 +38,45 @@ class Image(TypedDict):
     credit: str | None
 
 
-Record = dict[str, Any]
+class SiteName(TypedDict):
+    """The site a record belongs to: a site module's id (or a generic site's domain) and its name."""
+
+    id: str
+    name: str
+
+
+class Metadata(TypedDict):
+    """How the record was made: when, by which parser, from what; see article.schema.json."""
+
+    dateDownloaded: str
+    parser: str
+    parserVersion: str
+    httpStatus: int | None
+    contentHash: str
+    fallback: NotRequired[str]
+    doubts: NotRequired[list[str]]
+    source: NotRequired[dict[str, Any]]
+
+
+class Record(TypedDict):
+    """One article, as article.schema.json defines it; mypy checks the keys code reads and writes."""
+
+    id: str
+    url: str
+    canonicalUrl: str
+    site: SiteName
+    headline: str
+    description: str | None
+    authors: list[Author]
+    datePublished: str | None
+    dateModified: str | None
+    articleSection: str | None
+    keywords: list[str]
+    inLanguage: str | None
+    articleBody: str
+    body: list[Block]
+    mainImage: Image | None
+    isAccessibleForFree: bool | None
+    wordCount: int
+    metadata: Metadata
+    revision: NotRequired[int]

@@ -7,7 +7,7 @@ each record: every record a parse or crawl makes is checked.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 import fastjsonschema
 
 from crawler.errors import InvalidRecordError
+from crawler.record.model import Record
 
 
 @cache
@@ -31,7 +32,7 @@ def _validator() -> Callable[[Any], Any]:
     return validator
 
 
-def validate_record(record: dict[str, Any]) -> None:
+def validate_record(record: Mapping[str, Any]) -> None:
     """Raise InvalidRecordError naming the field and the reason when the record breaks the schema."""
     try:
         _validator()(record)
@@ -44,7 +45,7 @@ def validate_record(record: dict[str, Any]) -> None:
         raise InvalidRecordError(str(record.get("url", "?")), "/".join(path) or "(record)", reason) from None
 
 
-def validated(record: dict[str, Any]) -> dict[str, Any]:
+def validated(record: Record) -> Record:
     """The record, once checked (raising InvalidRecordError as validate_record does)."""
     validate_record(record)
     return record

@@ -186,6 +186,7 @@ SITE = Site(
     id="apnews",
     name="The Associated Press",
     domains=("apnews.com", "hosted.ap.org"),
+    timezone="America/New_York",
     parsers=(Brightspot2023, Titanium2018, Hosted2019),
     article_url=re.compile(
         r"(?:apnews\.com/article/(?:[\w-]+-)?[0-9a-f]{32}"

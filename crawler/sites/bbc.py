@@ -271,6 +271,7 @@ SITE = Site(
     name="BBC",
     # feeds.bbci.co.uk serves the RSS feeds; spiders only fetch the domains listed here.
     domains=("bbc.com", "bbc.co.uk", "bbci.co.uk"),
+    timezone="Europe/London",
     parsers=(Bbcx2023, Webcore2020, StoryBody2015),
     article_url=re.compile(
         r"bbc\.(?:com|co\.uk)/(?:news|sport)/(?:[\w-]+/)*(?:articles/[a-z0-9]{8,}|[a-z][\w-]*-\d{6,}|\d{6,})/?$"

@@ -164,6 +164,7 @@ SITE = Site(
     id="cbc",
     name="CBC News",
     domains=("cbc.ca",),
+    timezone="America/Toronto",
     parsers=(Detail2022,),
     # Story ids are "1.NNNNNNN" (and "9.NNNNNNN" for stories made in CBC's newer system).
     article_url=re.compile(r"cbc\.ca/(?:[\w-]+/)+[\w-]+-\d\.\d{5,}/?$"),

@@ -230,6 +230,7 @@ SITE = Site(
     id="cnn",
     name="CNN",
     domains=("cnn.com",),
+    timezone="America/New_York",
     parsers=(Stellar2022, Zones2015, Money2012),
     # www.cnn.com/YYYY/MM/DD/section/slug/ and money.cnn.com/YYYY/MM/DD/section[/subsection]/slug/.
     article_url=re.compile(

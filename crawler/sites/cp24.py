@@ -70,6 +70,7 @@ SITE = Site(
     id="cp24",
     name="CP24",
     domains=("cp24.com",),
+    timezone="America/Toronto",
     parsers=(Arc2024, Polopoly),
     # Polopoly ids ("-1.6340330") and Arc's dated or /article/ paths.
     article_url=re.compile(

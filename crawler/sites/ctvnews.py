@@ -74,6 +74,7 @@ SITE = Site(
     id="ctvnews",
     name="CTV News",
     domains=("ctvnews.ca",),
+    timezone="America/Toronto",
     parsers=(ArcXP2024, Aem2023, Polopoly2019),
     article_url=re.compile(r"ctvnews\.ca/(?:[\w-]+/)+(?:article/[\w-]+/?$|[\w-]+-1\.\d+$)"),
     not_article_url=re.compile(r"/(?:video|gallery|photo-galleries|live)/"),

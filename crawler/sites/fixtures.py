@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -102,7 +102,7 @@ def discover(root: Path, site_id: str | None = None) -> Iterator[Fixture]:
         yield Fixture(page_file.parent)
 
 
-def field_differences(expected: Record, actual: Record) -> dict[str, str]:
+def field_differences(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> dict[str, str]:
     """Per top-level field of ``expected``, a unified diff where ``actual`` differs."""
     differences = {}
     for field, value in expected.items():
@@ -120,7 +120,7 @@ def field_differences(expected: Record, actual: Record) -> dict[str, str]:
     return differences
 
 
-def record_diff(old: Record, new: Record) -> str:
+def record_diff(old: Mapping[str, Any], new: Record) -> str:
     """A unified diff of two whole records, as ``fixtures update`` shows it."""
     return "\n".join(
         difflib.unified_diff(

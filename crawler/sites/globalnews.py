@@ -213,6 +213,7 @@ SITE = Site(
     id="globalnews",
     name="Global News",
     domains=("globalnews.ca",),
+    timezone="America/Toronto",
     parsers=(WordPress2019, Gnca2015),
     article_url=re.compile(r"globalnews\.ca/news/\d+/[\w-]+/?$"),
     not_article_url=re.compile(r"/(?:video|gallery|photos|live|liveblog|tag|category|author)/"),

@@ -147,6 +147,7 @@ SITE = Site(
     id="globeandmail",
     name="The Globe and Mail",
     domains=("theglobeandmail.com",),
+    timezone="America/Toronto",
     parsers=(Arc, Legacy2014),
     article_url=re.compile(r"theglobeandmail\.com/(?:[\w-]+/)+(?:article-[\w-]+/?|article\d+/?)$"),
     not_article_url=re.compile(r"/(?:video|photos|podcasts|live)/"),

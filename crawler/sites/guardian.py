@@ -159,6 +159,7 @@ SITE = Site(
     id="guardian",
     name="The Guardian",
     domains=("theguardian.com",),
+    timezone="Europe/London",
     parsers=(DotcomRendering2021, Frontend2014),
     article_url=re.compile(r"theguardian\.com/(?:[\w-]+/)+\d{4}/[a-z]{3}/\d{1,2}/[\w-]+/?$"),
     not_article_url=re.compile(r"/(?:live|video|gallery|audio|picture|crosswords)/"),

@@ -39,6 +39,7 @@ SITE = Site(
     id="nationalpost",
     name="National Post",
     domains=("nationalpost.com",),
+    timezone="America/Toronto",
     parsers=(StoryV2, ContentGroup),
     # /{section}/[{subsection}/]{slug}: the slug has at least three words. Wire stories of about
     # 2017 to 2022 add the wire copy's id: /pmn/news-pmn/{slug}/wcm/{uuid}.

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 from crawler.errors import (
     BrokenPageError,
@@ -29,7 +28,7 @@ from crawler.errors import (
     UnknownSiteError,
 )
 from crawler.extract.assemble import build_record
-from crawler.extract.defects import check_page, check_text
+from crawler.extract.defects import check_page, check_record
 from crawler.extract.generic import GenericBody, GenericParser, generic_site, says_it_is_an_article
 from crawler.extract.page import Page
 from crawler.extract.parser import ArticleParser
@@ -58,6 +57,8 @@ class ParseBudget:
 
 
 DEFAULT_BUDGET = ParseBudget()
+#: What lxml says when a text set in a tree holds a character XML does not allow.
+_XML_REFUSED = "All strings must be XML compatible"
 
 
 class _OutOfTime(BaseException):
@@ -79,7 +80,14 @@ def parse(page: Page, budget: ParseBudget = DEFAULT_BUDGET) -> Record:
         if tags > budget.tags:
             raise BrokenPageError(page.url, "too-complex", f"{tags} tags, over the budget of {budget.tags}")
     with _time_limit(page.url, budget.seconds):
-        return _parse(page)
+        try:
+            return _parse(page)
+        except ValueError as error:
+            # lxml refused a parser's edit of a text holding a control character: the page
+            # without them (Page.xml_safe) reads as a browser shows it.
+            if _XML_REFUSED not in str(error) or page.xml_safe is page:
+                raise
+            return _parse(page.xml_safe)
 
 
 def _parse(page: Page) -> Record:
@@ -131,7 +139,10 @@ _WITH_GENERIC_BODY: dict[type[ArticleParser], type[ArticleParser]] = {}
 
 
 def _checked(page: Page, record: Record) -> Record:
-    check_text(page.url, record["headline"], record["description"], record["articleBody"])
+    """The validated record, with its doubts in ``metadata.doubts`` when it has some."""
+    doubts = check_record(page, record)
+    if doubts:
+        record["metadata"]["doubts"] = doubts
     return validated(record)
 
 
@@ -175,7 +186,7 @@ def parse_page(
     fetched_at: datetime | None = None,
     status: int | None = 200,
     content_type: str | None = None,
-) -> dict[str, Any]:
+) -> Record:
     """Parse one saved or fetched article page into its record, as a plain dict.
 
     >>> record = parse_page(open("page.html", "rb").read(), "https://www.ctvnews.ca/...")  # doctest: +SKIP

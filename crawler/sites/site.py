@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from dateutil import tz
+
 from crawler.extract.page import Page
 from crawler.extract.parser import ArticleParser
 from crawler.extract.urls import domain_of
@@ -38,8 +40,13 @@ class Site:
     paywall: bool = False
     #: URLs that look like articles but are not (video, gallery, live pages).
     not_article_url: re.Pattern[str] | None = field(default=None)
+    #: The newsroom's IANA time zone ("America/Toronto"): the offset of times its pages state
+    #: without one. "" for a site whose pages come from many zones.
+    timezone: str = ""
 
     def __post_init__(self) -> None:
+        if self.timezone and tz.gettz(self.timezone) is None:
+            raise ValueError(f"site {self.id!r}: {self.timezone!r} is no IANA time zone")
         # A source on a domain the site does not claim would be dropped by Scrapy's offsite
         # filter without a word, and with it every article only that source lists.
         for source in self.sources:

@@ -189,6 +189,7 @@ SITE = Site(
     id="torontostar",
     name="Toronto Star",
     domains=("thestar.com",),
+    timezone="America/Toronto",
     parsers=(Blox2023, React2019),
     article_url=re.compile(
         r"thestar\.com/(?:[\w-]+/)+(?:article_[0-9a-f-]+\.html|\d{4}/\d{2}/\d{2}/[\w-]+\.html)$"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import redis
@@ -161,7 +161,7 @@ class SharedArticles(_RedisStore):
             self._failed(error)
             return False
 
-    def remember(self, record: dict[str, Any]) -> None:
+    def remember(self, record: Mapping[str, Any]) -> None:
         """Note a record just written to a file (after the write: a crash may duplicate, never lose)."""
         if self.lost is not None:
             return

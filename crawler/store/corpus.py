@@ -26,6 +26,7 @@ import gzip
 import json
 import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,7 +58,7 @@ class SharedIndex(Protocol):
     def has_body(self, content_hash: str) -> bool:
         """Whether a record with this body is stored."""
 
-    def remember(self, record: dict[str, Any]) -> None:
+    def remember(self, record: Mapping[str, Any]) -> None:
         """Note a record just written."""
 
 
@@ -106,7 +107,8 @@ class Corpus:
 
     def _store(self, record: Record, latest: _Latest | None, validated: bool) -> int:
         """Append the record as the revision after ``latest``; its revision number."""
-        stored = {**record, "revision": latest.revision + 1 if latest else 1}
+        stored = record.copy()
+        stored["revision"] = latest.revision + 1 if latest else 1
         if not validated:
             validate_record(stored)
         line = (json.dumps(stored, ensure_ascii=False) + "\n").encode("utf-8")
@@ -119,8 +121,7 @@ class Corpus:
         self._index.remember(stored, path, size)
         self.written[stored["site"]["id"]] += 1
         self.revisions += latest is not None
-        revision: int = stored["revision"]
-        return revision
+        return stored["revision"]
 
     def path_for(self, record: Record) -> Path:
         """Where a record goes: its site's file for the day it was published.

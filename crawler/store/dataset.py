@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -30,13 +30,18 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.errors import CorpusError, CrawlerError
 from crawler.record import Record, article_schema
+from crawler.record.dates import moment_of
+from crawler.store.index import revised_articles
 from crawler.store.jsonl import UNDATED, corpus_files, records_after
 
 if TYPE_CHECKING:
     import pandas
     import pyarrow
 
-__all__ = ["FIELDS", "Dataset", "open_dataset"]
+__all__ = ["FIELDS", "Dataset", "Row", "open_dataset"]
+
+#: A record, or the part of it a dataset's ``fields`` name.
+Row = Mapping[str, Any]
 
 #: The fields a record has, in the schema's order, and the corpus's ``revision``.
 FIELDS: tuple[str, ...] = tuple(dict.fromkeys([*article_schema()["properties"], "revision"]))
@@ -86,9 +91,9 @@ class Dataset:
             changes["revisions"] = revisions
         return dataclasses.replace(self, **changes)
 
-    def __iter__(self) -> Iterator[Record]:
+    def __iter__(self) -> Iterator[Row]:
         files = self.files()
-        newest = {} if self.revisions else _newest_revisions(files)
+        newest = {} if self.revisions else self._revised()
         for path in files:
             for record in records_after(path, 0):
                 if not self.revisions and record.get("revision", 1) != newest.get(record["id"], 1):
@@ -98,8 +103,21 @@ class Dataset:
 
     def files(self) -> list[Path]:
         """The corpus files that may hold the dataset's records (by site, and by day when bounded)."""
-        files = [path for site in self.sites or ("*",) for path in corpus_files(self.root, site)]
-        return [path for path in files if self._may_hold(path)]
+        return [path for path in self._site_files() if self._may_hold(path)]
+
+    def _site_files(self) -> list[Path]:
+        return [path for site in self.sites or ("*",) for path in corpus_files(self.root, site)]
+
+    def _revised(self) -> dict[str, int]:
+        """The newest revision of each article of the sites stored more than once.
+
+        A later revision may be filed under another day than the one it revises (its
+        ``datePublished`` was corrected), outside the dates asked for: so every file of the sites
+        counts, from the corpus's index when it covers them, else read.
+        """
+        files = self._site_files()
+        indexed = revised_articles(self.root, files)
+        return indexed if indexed is not None else _newest_revisions(files)
 
     def to_arrow(self) -> pyarrow.Table:
         """The records as an Arrow table of a fixed schema (crawler/store/export.py); needs pyarrow."""
@@ -131,7 +149,7 @@ class Dataset:
         stated = record.get("datePublished")
         if not stated:
             return False
-        moment = datetime.fromisoformat(stated)
+        moment = moment_of(stated)
         return (self.since is None or moment >= self.since) and (self.until is None or moment <= self.until)
 
 

@@ -28,8 +28,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from crawler.errors import CorpusError, CrawlerError
 from crawler.files import write_text_atomically
-from crawler.record import Record, article_body
-from crawler.store.dataset import FIELDS, Dataset
+from crawler.record import article_body
+from crawler.store.dataset import FIELDS, Dataset, Row
 
 if TYPE_CHECKING:
     import pyarrow
@@ -89,7 +89,7 @@ def arrow_schema(fields: Sequence[str] = FIELDS) -> pyarrow.Schema:
     return pa.schema([(name, types[name]) for name in fields])
 
 
-def arrow_table(records: Iterable[Record], fields: Sequence[str] = FIELDS) -> pyarrow.Table:
+def arrow_table(records: Iterable[Row], fields: Sequence[str] = FIELDS) -> pyarrow.Table:
     """The records as one Arrow table of :func:`arrow_schema`."""
     schema = arrow_schema(fields)
     return _pyarrow().Table.from_batches(list(_batches(records, schema)), schema=schema)
@@ -110,6 +110,11 @@ def export(dataset: Dataset, form: str, target: Path) -> int:
     fields = dataset.fields or FIELDS
     try:
         if form == "text":
+            if dataset.fields:
+                raise CrawlerError(
+                    "the text export writes each article's date, headline and body whole: "
+                    "choose fields (--fields) for parquet, csv or jsonl"
+                )
             return _write_text(dataset, target)
         with _file_replaced(target, binary=form == "parquet") as handle:
             return _WRITERS[form](dataset, fields, handle)
@@ -117,7 +122,7 @@ def export(dataset: Dataset, form: str, target: Path) -> int:
         raise CorpusError(str(target), f"cannot write: {error.strerror or error}") from None
 
 
-def _write_parquet(records: Iterable[Record], fields: Sequence[str], handle: IO[Any]) -> int:
+def _write_parquet(records: Iterable[Row], fields: Sequence[str], handle: IO[Any]) -> int:
     schema = arrow_schema(fields)
     import pyarrow.parquet as parquet
 
@@ -129,7 +134,7 @@ def _write_parquet(records: Iterable[Record], fields: Sequence[str], handle: IO[
     return written
 
 
-def _write_csv(records: Iterable[Record], fields: Sequence[str], handle: IO[Any]) -> int:
+def _write_csv(records: Iterable[Row], fields: Sequence[str], handle: IO[Any]) -> int:
     writer = csv.DictWriter(handle, csv_columns(fields), extrasaction="ignore")
     writer.writeheader()
     written = 0
@@ -139,7 +144,7 @@ def _write_csv(records: Iterable[Record], fields: Sequence[str], handle: IO[Any]
     return written
 
 
-def _write_jsonl(records: Iterable[Record], fields: Sequence[str], handle: IO[Any]) -> int:
+def _write_jsonl(records: Iterable[Row], fields: Sequence[str], handle: IO[Any]) -> int:
     written = 0
     for record in records:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -147,7 +152,7 @@ def _write_jsonl(records: Iterable[Record], fields: Sequence[str], handle: IO[An
     return written
 
 
-_WRITERS: dict[str, Callable[[Iterable[Record], Sequence[str], IO[Any]], int]] = {
+_WRITERS: dict[str, Callable[[Iterable[Row], Sequence[str], IO[Any]], int]] = {
     "parquet": _write_parquet,
     "csv": _write_csv,
     "jsonl": _write_jsonl,
@@ -156,7 +161,7 @@ _WRITERS: dict[str, Callable[[Iterable[Record], Sequence[str], IO[Any]], int]] =
 FORMATS = ("text", *_WRITERS)
 
 
-def _write_text(records: Iterable[Record], out: Path) -> int:
+def _write_text(records: Iterable[Row], out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made is said before any work
     written = 0
     for record in records:
@@ -186,7 +191,7 @@ _FLAT: dict[str, tuple[str, ...]] = {
 }
 
 
-def _flat(record: Record) -> dict[str, Any]:
+def _flat(record: Row) -> dict[str, Any]:
     """One CSV row: nested values by dotted names, lists joined, the source as JSON, the body as text."""
     row: dict[str, Any] = {}
     for name, value in record.items():
@@ -205,7 +210,7 @@ def _flat(record: Record) -> dict[str, Any]:
     return row
 
 
-def _batches(records: Iterable[Record], schema: pyarrow.Schema) -> Iterator[pyarrow.RecordBatch]:
+def _batches(records: Iterable[Row], schema: pyarrow.Schema) -> Iterator[pyarrow.RecordBatch]:
     pa = _pyarrow()
     iterator = iter(records)
     while batch := list(islice(iterator, _BATCH)):

@@ -17,8 +17,8 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from crawler.errors import CorpusError
 from crawler.record import Record
 from crawler.store.jsonl import records_after
 
-__all__ = ["INDEX_NAME", "CorpusIndex"]
+__all__ = ["INDEX_NAME", "CorpusIndex", "revised_articles"]
 
 INDEX_NAME = ".index.sqlite"
 _SCHEMA = """
@@ -219,6 +219,26 @@ class CorpusIndex:
         if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
             return self._damaged(error)
         return CorpusError(str(self.path), f"cannot write the corpus index: {error}")
+
+
+def revised_articles(root: Path, files: Iterable[Path]) -> dict[str, int] | None:
+    """The newest revision of each article of the corpus at ``root`` stored more than once, read
+    from its index without writing it; None when there is no index, or it does not cover each of
+    ``files`` as it is now (a crawl writing, a file copied in): the files must then be read."""
+    path = root / INDEX_NAME
+    if not path.is_file():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)) as db:
+            covered = {name: (size, mtime) for name, size, mtime in db.execute("SELECT * FROM file")}
+            for file in files:
+                status = file.stat()
+                if covered.get(str(file.relative_to(root))) != (status.st_size, status.st_mtime_ns):
+                    return None
+            rows = db.execute("SELECT id, revision FROM article WHERE revision > 1").fetchall()
+    except (sqlite3.Error, OSError):
+        return None  # an index that cannot be read is one that does not cover the files
+    return {str(article_id): int(revision) for article_id, revision in rows}
 
 
 def _latest(record: Record) -> Latest:

@@ -187,4 +187,6 @@ def _version(record: Record) -> tuple[str, str, str]:
 
 def _without_revision(record: Record) -> Record:
     """The record as the worker's parser made it: the target corpus numbers revisions itself."""
-    return {key: value for key, value in record.items() if key != "revision"}
+    made = record.copy()
+    made.pop("revision", None)
+    return made

@@ -25,11 +25,19 @@ from twisted.python.failure import Failure
 from crawler.crawl.archiving import page_source
 from crawler.crawl.discovery import ListingTooLargeError, parse_listing
 from crawler.crawl.meta import FETCHED_AT_META, LISTED_DATE_META, PENDING_SITEMAPS_META, SITEMAP_DEPTH_META
-from crawler.crawl.outcomes import STATS_PREFIX, download_outcome, log_words, quiet_robots_txt_failures
+from crawler.crawl.outcomes import (
+    STATS_PREFIX,
+    download_outcome,
+    error_message,
+    log_words,
+    quiet_robots_txt_failures,
+)
 from crawler.crawl.parse_workers import FetchedPage, PageParser, ParserCrashedError, parse_budget
+from crawler.crawl.transfer import incomplete
 from crawler.errors import CrawlerError
 from crawler.extract.urls import cleaned_link, joined_url
 from crawler.extract.window import DateWindow
+from crawler.record import Record
 from crawler.sites import all_sites
 from crawler.sites.parse import DEFAULT_BUDGET, ParseBudget
 from crawler.sites.site import Site, Source
@@ -273,7 +281,7 @@ class SiteSpider(scrapy.Spider):
             return None
         return absolute
 
-    async def parse_article(self, response: Response) -> AsyncIterator[dict[str, Any] | scrapy.Request]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Record | scrapy.Request]:
         """Parse an article page into its record (in a parser process when there are some)."""
         if self._enough_articles():
             return
@@ -287,6 +295,7 @@ class SiteSpider(scrapy.Spider):
             fetched_at=response.meta.get(FETCHED_AT_META) or datetime.now(timezone.utc),
             status=response.status,
             budget=self.limits.parse,
+            incomplete=incomplete(response),
         )
         try:
             record = await self.page_parser.parse(fetched)
@@ -331,7 +340,7 @@ class SiteSpider(scrapy.Spider):
             request = getattr(failure, "request", None)
             # The URL the spider asked for, before any redirect.
             url = (request.meta.get("redirect_urls") or [request.url])[0] if request is not None else "?"
-            self._outcome(outcome, f"{url}: {failure.getErrorMessage()}")
+            self._outcome(outcome, f"{url}: {error_message(failure)}")
 
     def _outcome(self, outcome: str, detail: str) -> None:
         """Count a page's outcome; skips are logged as information, failures as warnings."""
