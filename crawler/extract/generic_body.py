@@ -85,7 +85,10 @@ _TEXTS_HOLDING = etree.XPath("//body//text()[contains(., $start)]")
 _LEAD_DEPTH = 4
 #: How much longer than the description an element may be and still be looked at.
 _LONGEST_LEAD_FACTOR = 2
+#: How many of the description's first words find the texts it may start (few: an inline
+#: element, a <strong>, may cut the lead's text after its first words).
 _LEAD_START_WORDS = 2
+#: The end of a sentence: a lead holds two or more.
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
 _BLOCK_TYPES = {"head": "heading", "list": "list", "quote": "quote"}
 
