@@ -148,6 +148,14 @@ def test_a_long_article_of_paragraphs_is_taken_from_the_fast_extraction(
     assert _fast_flags(monkeypatch, page) == [True]
 
 
+def test_an_extraction_of_one_paragraph_asks_readability_and_justext_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sentence = "The council voted on Tuesday to widen the road past the school, after a long debate. "
+    page = _page([sentence * 15])
+    assert _fast_flags(monkeypatch, page) == [True, False]
+
+
 def test_a_short_extraction_asks_readability_and_justext_too(monkeypatch: pytest.MonkeyPatch) -> None:
     page = _page(["The council voted on Tuesday to widen the road past the school, after a long debate."] * 2)
     assert _fast_flags(monkeypatch, page) == [True, False]

@@ -232,10 +232,11 @@ def _marked_article(tree: Element) -> Element | None:
 
 def _doubtful(body: Element) -> bool:
     """Whether an extraction is one readability or justext may well do better on: short (under
-    _SURE_LENGTH characters), with no paragraph, or more tables than paragraphs (what trafilatura's
-    own comparison looks at). On the development sets this asks again for one page in seven."""
+    _SURE_LENGTH characters), with fewer than two paragraphs (a page's text run together is
+    trafilatura's last resort), or more tables than paragraphs (what trafilatura's own comparison
+    looks at). On the development sets this asks again for one page in seven."""
     paragraphs = len(body.findall(".//p"))
-    if not paragraphs or len(body.findall(".//table")) > paragraphs:
+    if paragraphs < 2 or len(body.findall(".//table")) > paragraphs:
         return True
     return len(" ".join("".join(body.itertext()).split())) < _SURE_LENGTH
 
