@@ -29,7 +29,7 @@ from crawler.extract.blocks import blocks_from_html
 from crawler.extract.bylines import authors_from_json_ld, split_byline
 from crawler.extract.charset import encoding_doubt, reads_as_utf8, repair_mojibake, undecodable_share
 from crawler.extract.dates import format_iso, parse_date, read_date
-from crawler.extract.images import split_caption_credit
+from crawler.extract.images import image, split_caption_credit
 from crawler.extract.next_data import page_props
 from crawler.extract.page import Page, collapse_whitespace
 from crawler.extract.published import in_page_offset
@@ -251,6 +251,57 @@ def test_drop_selectors_remove_their_nodes_and_keep_the_text_around_them() -> No
     )
     drop = (".ad", "p.promo", "#gate", '.box > [data-kind="Promo"]')
     assert [block["text"] for block in blocks_from_html([fragment], drop)] == ["One two", "three"]
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "<div class='newsletter-widget'><h3>Harbour Headlines</h3><p>The day's top stories, every "
+        "morning.</p><p class='disclaimer'>By signing up you consent to receive the above newsletter "
+        "from Example Media Inc.</p></div>",
+        "<div class='js-submit-success' hidden><p>Thanks for signing up!</p></div>",
+        "<p><strong>A SIMPLE GUIDE:</strong> <a href='/guide'>How to file your taxes this spring</a></p>",
+        "<div style='display: none'><h2>Ask me</h2><p>Send us your questions.</p></div>",
+        "<section style='display:none'><p>Share this Explainer</p></section>",
+        "<p class='image-caption'>The harbour at dawn on Monday.</p>",
+        "<div class='photo-caption'>Infographic: ferry crossings, 1990 to 2020</div>",
+    ],
+)
+def test_blocks_leave_out_what_every_site_adds(boilerplate: str) -> None:
+    """Sign-up widgets, promos in capitals, hidden sections and captions inside the body are no
+    paragraphs of the article, on any site."""
+    article = ["<p>The ferry will run every twenty minutes from June.</p>", "<p>Fares rise in July.</p>"]
+    blocks = blocks_from_html([article[0], boilerplate, article[1]])
+    assert [block["text"] for block in blocks] == [
+        "The ferry will run every twenty minutes from June.",
+        "Fares rise in July.",
+    ]
+
+
+def test_a_line_in_capitals_with_more_than_a_link_stays() -> None:
+    line = "<p>UPDATE: The ministry <a href='/statement'>said on Tuesday</a> the fares would not rise.</p>"
+    assert [block["text"] for block in blocks_from_html([line])] == [
+        "UPDATE: The ministry said on Tuesday the fares would not rise."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("caption", "credit", "expected"),
+    [
+        ("Media caption, The minister at the podium", None, ("The minister at the podium", None)),
+        (
+            "Image caption, Crowds in the rain",
+            "Image source, Getty Images",
+            ("Crowds in the rain", "Getty Images"),
+        ),
+        ("Media reports on the storm", None, ("Media reports on the storm", None)),
+    ],
+)
+def test_captions_and_credits_lose_the_screen_readers_label(
+    caption: str, credit: str | None, expected: tuple[str | None, str | None]
+) -> None:
+    lead = image("/a.jpg", "https://example.com/news/a", caption, credit)
+    assert lead is not None and (lead["caption"], lead["credit"]) == expected
 
 
 def test_caption_credit_split() -> None:

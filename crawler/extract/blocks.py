@@ -1,9 +1,10 @@
 """Article body blocks from the article's elements: paragraphs, sub-heads, lists and quotes.
 
 Parsers select the article's top-level elements on the page's lxml tree; this module
-cleans copies of just those elements: it drops the nodes a site declares as boilerplate,
-classifies each remaining element, and drops lines that are boilerplate by their text
-("Story continues below advertisement") or carry no words.
+cleans copies of just those elements: it drops the nodes a site declares as boilerplate and
+those no site's article text is in (hidden sections, captions, newsletter sign-ups),
+classifies each remaining element, and drops lines that are boilerplate by their text ("Story
+continues below advertisement"), a promo in capitals and a link, or lines that carry no words.
 
 It works on the lxml tree the page was already parsed into. BeautifulSoup was the first
 choice here, but building a soup of each fragment again put the 300 pages/s target out of
@@ -30,10 +31,13 @@ COMMON_BOILERPLATE = (
     re.compile(r"^(story continues below advertisement|advertisement|ad)$", re.IGNORECASE),
     re.compile(r"^(share|share this article|report an? (editorial )?error)$", re.IGNORECASE),
 )
-# Elements that are never body text wherever they sit.
+# Elements that are never body text wherever they sit: media, forms, hidden sections ("Thanks for
+# signing up!" until one does), captions, newsletter sign-ups.
 COMMON_DROP = (
     "script", "style", "noscript", "template", "iframe", "figure", "figcaption",
     "aside", "button", "form", "svg", "video", "audio", "picture", "img",
+    "[hidden]", "[style*='display:none']", "[style*='display: none']",
+    "[class*='caption']", "[class*='newsletter']",
 )  # fmt: skip
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -135,7 +139,7 @@ def _classify(element: Element, tag: str) -> Block | None:
     text = _text(element)
     if not text:
         return None
-    if tag == "p" and _is_link_only(element, text):
+    if tag == "p" and (_is_link_only(element, text) or _is_labelled_link(element, text)):
         return None  # an inline related-story link, e.g. "(<a>What we know so far</a>)"
     if tag in _HEADINGS:
         return {"type": "heading", "text": text}
@@ -151,6 +155,14 @@ def _is_link_only(element: Element, text: str) -> bool:
         return False
     inside = _text(links[0])
     return bool(inside) and not _HAS_WORD.search(text.replace(inside, "", 1))
+
+
+def _is_labelled_link(element: Element, text: str) -> bool:
+    """Whether the element's ``text`` is a label in capitals and one link: a promo ("A SIMPLE
+    GUIDE: <a>How to ...</a>", "WATCH: <a>...</a>")."""
+    label, colon, rest = text.partition(":")
+    links = list(element.iter("a"))
+    return bool(colon) and label.isupper() and len(links) == 1 and _text(links[0]) == rest.strip()
 
 
 def _text(node: Element | str) -> str:

@@ -1,24 +1,33 @@
 """The article body of a page no site module knows: trafilatura finds it, our rules clean it.
 
-trafilatura (with ``favor_precision``) is the best-scoring main-content finder on the
-article-extraction benchmark (see ``bench/extraction.py``), so it picks the article's
-paragraphs (fast, and with its readability/justext comparison only where that looks
-doubtful; and, where it finds nothing on a page that says it is an article, from the page's
-own article element alone). What it still lets through is the same on most sites, so three
-general rules run around it:
+trafilatura is the best main-content finder on the evaluation sets (``bench/extraction.py``), so
+it picks the article's paragraphs: in its balanced mode (its ``favor_precision`` mode threw away
+whole articles, such as a blog post kept in a ``noscript`` copy, for little precision the rules
+below do not also give), fast, with its readability/justext comparison only where the fast
+result looks doubtful; and, where it finds nothing on a page that says it is an article, from
+the page's own article element alone. What it still lets through, or leaves out, is the same on
+most sites, so general rules run around it:
 
-* before: elements a reader never sees are removed (``hidden``, ``display:none``, hover
-  cards and tooltips), since their text would otherwise run into the paragraph that holds them;
-* after: the headline repeated as the first block, image credits, and promo lines ("Sign
-  up for our newsletter", "DON'T MISS", "Tell us what you think") are dropped;
-* the blocks keep their kind (paragraph, heading, list, quote), as site parsers give them.
+* before: elements a reader never sees are removed (``hidden``, ``display:none``, hover cards
+  and tooltips; but not the slides of a slideshow), and so is what sites put in every article
+  (``crawler.extract.furniture``: share and author boxes, lists of other stories);
+* after: blocks that are the whole text of a link to another page, promo, cookie and date lines
+  (``crawler.extract.boilerplate``), the title repeated at the top (or the page's address) and a
+  sub-head repeating the description (a "dek") are dropped; a lead paragraph the extraction
+  left out is put back (see ``_with_lead``);
+* the blocks keep their kind (paragraph, heading, list, quote), as site parsers give them, and
+  their letters are in composed form (NFC).
 
-No rule names a site or a page.
+No rule names a site or a page; each one pays on the development sets together
+(``bench/extraction.py`` on both main-text sets, and the site parsers' bodies of the reference
+pages).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from typing import Any
@@ -26,6 +35,8 @@ from typing import Any
 from lxml import etree
 
 from crawler.extract._fast import new_element
+from crawler.extract.boilerplate import is_date_line, is_promo
+from crawler.extract.furniture import drop_furniture, links_elsewhere
 from crawler.extract.page import Element, Page, collapse_whitespace
 from crawler.record import Block
 
@@ -57,23 +68,28 @@ _MAYBE_UNSEEN_CLASS = re.compile(
     r"hid|invisible|sr-only|screen-reader|d-none|tooltip|pop(?:over|up)|rollover|hover-?card"
 )
 
-# Whole blocks that are the site talking about itself, not the article.
-_PROMOS = (
-    re.compile(r"^(?:advertisement|ad|sponsored|share|share this( article| story)?|tweet|email)$", re.I),
-    re.compile(r"^(?:don'?t miss|see more|read more|related|more from|recommended|trending)\b.{0,60}$", re.I),
-    re.compile(r"\b(?:sign up|subscribe)\b.{0,80}\b(?:newsletters?|inbox|e-?mails?)\b", re.I),
-    re.compile(r"\bnewsletters?\b.{0,80}\b(?:sign up|subscribe)\b", re.I),
-    re.compile(
-        r"^(?:tell us what you think|leave a (?:comment|reply)|\d* ?comments?|join the conversation)\b", re.I
-    ),
-    re.compile(r"^(?:click here|follow us|follow (?:him|her|them) on)\b", re.I),
-    re.compile(r"^(?:have a (?:news )?tip\??)", re.I),
-    re.compile(r"^(?:photo|image|picture|credit|source)s?\s*(?::|©|by\b)", re.I),
-    re.compile(r"^(?:©|copyright\b)", re.I),
-)
+#: Hidden siblings of one kind from which they are slides shown in turn, not boilerplate.
+_SLIDES = 5
 _HAS_WORD = re.compile(r"\w")
+#: The names a link's fragment may point to on the page.
+_ANCHORS = etree.XPath("//@id | //@name")
 #: Characters from which a fast extraction is taken without asking readability and justext.
 _SURE_LENGTH = 1000
+#: How many blocks at the top may repeat the title (the headline, the page's address, the title again).
+_TITLE_BLOCKS = 3
+#: The fewest characters of a description taken for the article's lead.
+_SHORTEST_LEAD = 40
+#: The texts of the page's body that hold some words (a description's first ones).
+_TEXTS_HOLDING = etree.XPath("//body//text()[contains(., $start)]")
+#: How many elements up from such a text the lead may be (its text may sit in a <strong>).
+_LEAD_DEPTH = 4
+#: How much longer than the description an element may be and still be looked at.
+_LONGEST_LEAD_FACTOR = 2
+#: How many of the description's first words find the texts it may start (few: an inline
+#: element, a <strong>, may cut the lead's text after its first words).
+_LEAD_START_WORDS = 2
+#: The end of a sentence: a lead holds two or more.
+_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
 _BLOCK_TYPES = {"head": "heading", "list": "list", "quote": "quote"}
 
 
@@ -88,12 +104,80 @@ def generic_blocks(page: Page, titles: Iterable[str] = (), stated_article: bool 
     # Comments inside a paragraph cut trafilatura's text there (it parses its own input without them).
     etree.strip_tags(tree, etree.Comment, etree.ProcessingInstruction)
     _drop_unseen(tree)
+    drop_furniture(tree)
     body = _article(tree, page.url, stated_article)
     if body is None:
         return []
-    link_texts = {_key("".join(link.itertext())) for link in tree.iter("a")} - {""}
-    blocks = [block for block in _blocks(body, link_texts) if not _is_promo(block["text"])]
-    return _without_trailing_headings(_without_repeated_title(blocks, titles))
+    link_texts = _other_pages_link_texts(tree)
+    blocks = [
+        block
+        for block in _blocks(body, link_texts)
+        if not is_promo(block["text"]) and not is_date_line(block["text"])
+    ]
+    # The page's own address, printed above the article, opens the body like its title.
+    blocks = _without_trailing_headings(_without_repeated_title(blocks, (*titles, page.url)))
+    descriptions = _descriptions(page)
+    return _with_lead(_without_dek(blocks, descriptions), tree, descriptions)
+
+
+def _without_dek(blocks: list[Block], descriptions: list[str]) -> list[Block]:
+    """The blocks without a sub-head that repeats the page's description: the summary set under
+    the headline (a "dek"), not the article's text."""
+    keys = {_key(description) for description in descriptions}
+    if blocks and blocks[0]["type"] == "heading" and _key(blocks[0]["text"]) in keys:
+        return blocks[1:]
+    return blocks
+
+
+def _with_lead(blocks: list[Block], tree: Element, descriptions: list[str]) -> list[Block]:
+    """The blocks, opened by the article's lead when the extraction left it out.
+
+    Many sites set the lead paragraph apart (a "teaser" or "intro" box above the text), where
+    trafilatura takes it for a teaser of another story; the page's description states that same
+    text. So an element of the page whose text is a description the body lacks is the lead:
+    when it is a paragraph of two sentences or more, since a one-line summary under the
+    headline (a "dek") is not the article's text.
+    """
+    leads = {
+        _key(description): description
+        for description in descriptions
+        if len(_SENTENCE_END.findall(description)) >= 2 and len(description) >= _SHORTEST_LEAD
+    }
+    if not leads:
+        return blocks
+    body_key = _key(" ".join(block["text"] for block in blocks))
+    for key, description in leads.items():
+        shown = None if key in body_key else _shown_as(tree, description, key)
+        if shown is not None:
+            return [{"type": "paragraph", "text": shown}, *blocks]
+    return blocks
+
+
+def _descriptions(page: Page) -> list[str]:
+    stated = page.article_json_ld.get("description")
+    found = [page.meta("og:description"), page.meta("description"), page.meta("twitter:description")]
+    return [text for text in (stated if isinstance(stated, str) else None, *found) if text]
+
+
+def _shown_as(tree: Element, description: str, key: str) -> str | None:
+    """The text of the element of the page's body whose words are the description's (``key``).
+
+    Only the elements around a text that holds the description's first words are read
+    (libxml2 finds those texts, in far less time than reading every element's text here).
+    """
+    start = " ".join(description.split()[:_LEAD_START_WORDS])
+    for found in _TEXTS_HOLDING(tree, start=start):
+        element = found.getparent()
+        for _ in range(_LEAD_DEPTH):
+            if element is None:
+                break
+            text = _clean("".join(element.itertext()))
+            if len(text) > _LONGEST_LEAD_FACTOR * len(description):
+                break
+            if _key(text) == key:
+                return text
+            element = element.getparent()
+    return None
 
 
 def _article(tree: Element, url: str, stated_article: bool) -> Element | None:
@@ -104,18 +188,19 @@ def _article(tree: Element, url: str, stated_article: bool) -> Element | None:
     development sets changed almost only pages where the fast extraction found little or
     nothing. So the second opinion is asked only where the fast one looks doubtful.
 
-    When that finds nothing at all on a page that says it is an article, the one element the
-    page marks as its article (``_marked_article``) is read alone, the same way: trafilatura
-    prunes menus whole, and a menu whose tags the page left open holds everything after it
-    (libxml2 nests the rest of the page in it, where a browser closes the menu), article and
-    all. A page that does not say it is an article (a section front, an index) gets no second
-    look: its one featured story would pass for its body.
+    When that finds nothing, or one block only (trafilatura's last resort: the page's whole text
+    as one paragraph), on a page that says it is an article, the one element the page marks as
+    its article (``_marked_article``) is read alone, the same way, and kept when it gives more
+    blocks: trafilatura prunes menus whole, and a menu whose tags the page left open holds
+    everything after it (libxml2 nests the rest of the page in it, where a browser closes the
+    menu), article and all. A page that does not say it is an article (a section front, an
+    index) gets no second look: its one featured story would pass for its body.
     """
     import trafilatura  # loaded on first use: it is slow to import, and site parsers never need it
 
     options: dict[str, Any] = {
         "url": url,
-        "favor_precision": True,
+        "favor_precision": False,
         "include_comments": False,
         "include_images": False,
         "include_tables": True,
@@ -124,9 +209,12 @@ def _article(tree: Element, url: str, stated_article: bool) -> Element | None:
     body: Element | None = getattr(trafilatura.bare_extraction(tree, fast=True, **options), "body", None)
     if body is None or _doubtful(body):
         body = getattr(trafilatura.bare_extraction(tree, **options), "body", None)
-    marked = _marked_article(tree) if body is None and stated_article else None
+    last_resort = body is None or len(body) < 2
+    marked = _marked_article(tree) if stated_article and last_resort else None
     if marked is not None:
-        body = getattr(trafilatura.bare_extraction(marked, **options), "body", None)
+        found = getattr(trafilatura.bare_extraction(marked, **options), "body", None)
+        if found is not None and (body is None or len(found) > len(body)):
+            body = found
     return body
 
 
@@ -144,10 +232,11 @@ def _marked_article(tree: Element) -> Element | None:
 
 def _doubtful(body: Element) -> bool:
     """Whether an extraction is one readability or justext may well do better on: short (under
-    _SURE_LENGTH characters), with no paragraph, or more tables than paragraphs (what trafilatura's
-    own comparison looks at). On the development sets this asks again for one page in seven."""
+    _SURE_LENGTH characters), with fewer than two paragraphs (a page's text run together is
+    trafilatura's last resort), or more tables than paragraphs (what trafilatura's own comparison
+    looks at). On the development sets this asks again for one page in seven."""
     paragraphs = len(body.findall(".//p"))
-    if not paragraphs or len(body.findall(".//table")) > paragraphs:
+    if paragraphs < 2 or len(body.findall(".//table")) > paragraphs:
         return True
     return len(" ".join("".join(body.itertext()).split())) < _SURE_LENGTH
 
@@ -161,9 +250,21 @@ def _drop_unseen(tree: Element) -> None:
         and _may_be_unseen(element)
         and (_is_hidden(element) or _is_hover_card(element))
     ]
-    for element in unseen:
+    for element in _without_slides(unseen):
         if element.getparent() is not None:
             element.drop_tree()  # keeps the tail: the text after the element stays in its paragraph
+
+
+def _without_slides(unseen: list[Element]) -> list[Element]:
+    """The unseen elements but the slides: a run of hidden siblings of one kind (the same tag and
+    class) is a slideshow or paged list whose script shows one slide at a time, and every slide is
+    the article's (a "30 things" list); one hidden section or a pair of tabs is not."""
+    kinds = Counter((element.getparent(), element.tag, element.get("class")) for element in unseen)
+    return [
+        element
+        for element in unseen
+        if kinds[(element.getparent(), element.tag, element.get("class"))] < _SLIDES
+    ]
 
 
 def _may_be_unseen(element: Element) -> bool:
@@ -198,14 +299,36 @@ def _is_hover_card(element: Element) -> bool:
     )
 
 
+def _other_pages_link_texts(tree: Element) -> set[str]:
+    """The texts of the page's links to other pages.
+
+    A link within the page (a table of contents' entry, whose fragment names a heading of the
+    article, or a heading's own anchor), an anchor with no ``href`` and a link to an address
+    (``mailto:``) name the article's own words, not another story.
+    """
+    anchors: set[str] | None = None
+    texts = set()
+    for link in tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not links_elsewhere(href):
+            continue
+        fragment = href.partition("#")[2]
+        if fragment:
+            anchors = set(_ANCHORS(tree)) if anchors is None else anchors
+            if fragment in anchors:
+                continue
+        texts.add(_key("".join(link.itertext())))
+    return texts - {""}
+
+
 def _blocks(body: Element, link_texts: set[str]) -> Iterator[Block]:
     # Text outside any element (before the first, or after one) is a paragraph of its own.
-    loose = collapse_whitespace(body.text or "")
+    loose = _clean(body.text or "")
     if _HAS_WORD.search(loose):
         yield {"type": "paragraph", "text": loose}
     for child in body:
         yield from _block(child, link_texts)
-        loose = collapse_whitespace(child.tail or "")
+        loose = _clean(child.tail or "")
         if _HAS_WORD.search(loose):
             yield {"type": "paragraph", "text": loose}
 
@@ -231,22 +354,23 @@ def _text(element: Element) -> str:
         line_break.tail = " " + (line_break.tail or "")
     for cell in element.iter("cell"):
         cell.tail = " " + (cell.tail or "")
-    text = collapse_whitespace(
-        " ".join(element.itertext()) if element.tag == "table" else "".join(element.itertext())
-    )
+    text = _clean(" ".join(element.itertext()) if element.tag == "table" else "".join(element.itertext()))
     return text if _HAS_WORD.search(text) else ""
 
 
-def _is_promo(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _PROMOS)
+def _clean(text: str) -> str:
+    """White space collapsed, and characters in their composed form (NFC): a page may spell one
+    letter in two ways (Bengali "য়" as one code point or two), and a search for the words must
+    find both."""
+    return unicodedata.normalize("NFC", collapse_whitespace(text))
 
 
 def _without_repeated_title(blocks: list[Block], titles: Iterable[str]) -> list[Block]:
+    """The blocks without the title repeated among the first few (under a cookie notice, or the
+    page's address)."""
     keys = {_key(title) for title in titles} - {""}
-    start = 0
-    while start < min(len(blocks), 2) and _key(blocks[start]["text"]) in keys:
-        start += 1
-    return blocks[start:]
+    top = [block for block in blocks[:_TITLE_BLOCKS] if _key(block["text"]) not in keys]
+    return top + blocks[_TITLE_BLOCKS:]
 
 
 def _without_trailing_headings(blocks: list[Block]) -> list[Block]:

@@ -11,6 +11,11 @@ from crawler.record import Image
 
 #: A caption that ends with its credit in parentheses: "Caption text. (AP Photo/Name)".
 TRAILING_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]+)\)\s*$", re.DOTALL)
+#: What a page tells screen readers before a caption or credit ("Media caption, ...", "Image
+#: source, Getty Images"): a label, not the caption's words.
+_SCREEN_READER_LABEL = re.compile(
+    r"^(?:image|media|video|photo|picture)\s+(?:caption|source|copyright|credit)\s*[,:]?\s+", re.IGNORECASE
+)
 
 
 def image(url: str, base: str, caption: str | None = None, credit: str | None = None) -> Image | None:
@@ -18,11 +23,12 @@ def image(url: str, base: str, caption: str | None = None, credit: str | None = 
     absolute = joined_url(url.strip(), base)
     if absolute is None:
         return None
-    return {
-        "url": absolute,
-        "caption": collapse_whitespace(caption) or None if caption else None,
-        "credit": collapse_whitespace(credit) or None if credit else None,
-    }
+    return {"url": absolute, "caption": _image_text(caption), "credit": _image_text(credit)}
+
+
+def _image_text(text: str | None) -> str | None:
+    """A caption or credit, white space collapsed, without a screen reader's label."""
+    return _SCREEN_READER_LABEL.sub("", collapse_whitespace(text)) or None if text else None
 
 
 def split_caption_credit(

@@ -38,7 +38,6 @@ _PROMOS = (
     re.compile(r"^(?:sign up|get|subscribe)\b.*\bnewsletter\b", re.IGNORECASE),
 )
 _NOT_ARTICLE_PATH = re.compile(r"/(?P<kind>live|av|videos|in-pictures)(?:/|-\d)")
-_FIGURE_LABEL = re.compile(r"^image (?:source|caption),\s*", re.IGNORECASE)
 
 
 def _blocks_in_article(*components: str) -> str:
@@ -263,8 +262,8 @@ def _file_name(url: str) -> str:
 
 
 def _figure_text(texts: list[str]) -> str | None:
-    """A caption or credit without the screen-reader label ("Image source, Getty Images")."""
-    return _FIGURE_LABEL.sub("", collapse_whitespace(" ".join(texts))) or None
+    """A caption or credit (``image`` drops the screen-reader label: "Image source, Getty Images")."""
+    return collapse_whitespace(" ".join(texts)) or None
 
 
 SITE = Site(
