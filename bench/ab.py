@@ -26,12 +26,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 BENCH = Path(__file__).resolve().parent
-FETCHED_AT = datetime(2024, 1, 1, tzinfo=timezone.utc)
+FETCHED_AT = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def _worker(root: str, pages_file: str, passes: int) -> None:

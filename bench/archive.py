@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ from crawler.extract.page import Page  # noqa: E402
 from crawler.sites import site_for_url  # noqa: E402
 from crawler.sites.parse import parse  # noqa: E402
 
-WHEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 
 
 def folder_size(root: Path, pattern: str) -> int:

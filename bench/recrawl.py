@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ def replay_folder(root: Path) -> Path:
 def fill_state(path: Path, size: int) -> float:
     """A state of ``size`` stored articles, the sitemap's among them; seconds it took."""
     started = time.perf_counter()
-    fetched = datetime(2025, 3, 1, 9, tzinfo=timezone.utc)
+    fetched = datetime(2025, 3, 1, 9, tzinfo=UTC)
     changed = datetime.fromisoformat(LASTMOD)
     with SqliteCrawlState(path, batch=10_000) as state:
         for n in range(size):

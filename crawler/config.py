@@ -27,11 +27,10 @@ naming the file, the line and the key.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
-
-import tomllib
 
 from crawler.crawl.coverage import Alarm
 from crawler.errors import ConfigError, CrawlerError

@@ -12,7 +12,7 @@ import logging
 import resource
 import signal
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import brotli
@@ -37,7 +37,7 @@ from tests.archive_site import checked_files, warcio
 from tests.conftest import FIXTURES
 
 PAGE = (FIXTURES / "ctvnews" / "2023-06-18-blinken-beijing-seed" / "page.html").read_bytes()
-WHEN = datetime(2024, 5, 1, 12, 30, 15, 250_000, tzinfo=timezone.utc)
+WHEN = datetime(2024, 5, 1, 12, 30, 15, 250_000, tzinfo=UTC)
 INFO = {"software": "crawler/test"}
 
 

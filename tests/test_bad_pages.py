@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from tests.replay_site import stored as stored_records
 #: The Globe and Mail seed: many accented letters and curly quotes, and no <meta charset>.
 GLOBE = next(case for case in discover(FIXTURES, "globeandmail") if "seed" in case.path.name)
 SEEDS = {site.id: next(iter(discover(FIXTURES, site.id))) for site in all_sites()}
-FETCHED = datetime(2025, 1, 1, tzinfo=timezone.utc)
+FETCHED = datetime(2025, 1, 1, tzinfo=UTC)
 ARTICLE_FIELDS = ("headline", "description", "authors", "datePublished", "body", "articleBody")
 
 

@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -310,4 +310,4 @@ def test_merge_joins_worker_folders_with_dedup_and_revisions_and_skips_torn_line
 
 
 def _moment() -> datetime:
-    return datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+    return datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

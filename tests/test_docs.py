@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -304,7 +304,7 @@ def test_the_readmes_notebook_example_runs_on_a_corpus(
     monkeypatch.chdir(tmp_path)
     names: dict[str, Any] = {}
     exec(example, names)  # the README's own code, as a reader would run it
-    since = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    since = datetime(2024, 5, 1, tzinfo=UTC)
     recent = [
         r for r in records if r["datePublished"] and datetime.fromisoformat(r["datePublished"]) >= since
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +176,7 @@ def test_a_page_cut_in_its_article_is_truncated_by_its_json_ld() -> None:
 
 def test_a_page_the_transfer_cut_short_is_truncated_whatever_its_end() -> None:
     page = FetchedPage(
-        HTML.encode(), URL, "text/html; charset=utf-8", datetime(2021, 7, 26, tzinfo=timezone.utc), 200,
+        HTML.encode(), URL, "text/html; charset=utf-8", datetime(2021, 7, 26, tzinfo=UTC), 200,
         incomplete="the body is 9000 of the 12000 bytes its Content-Length states",
     )  # fmt: skip
     with pytest.raises(BrokenPageError, match="truncated: the body is 9000 of the 12000 bytes") as raised:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import lxml.html
 import pytest
@@ -77,7 +77,7 @@ def test_a_placeholder_date_is_no_date(stated: str) -> None:
 
 def test_the_plausible_dates_run_from_1990_to_tomorrow() -> None:
     assert parse_date("1990-01-01T00:00:00+00:00") == "1990-01-01T00:00:00+00:00"
-    tomorrow = datetime.now(timezone.utc) + timedelta(hours=23)
+    tomorrow = datetime.now(UTC) + timedelta(hours=23)
     assert parse_date(tomorrow.isoformat()) == format_iso(tomorrow)
     assert parse_date((tomorrow + timedelta(days=2)).isoformat()) is None
 
@@ -134,9 +134,9 @@ def test_a_time_without_an_offset_takes_the_known_zone_s() -> None:
 
 
 def test_the_record_s_dates_compare_as_moments() -> None:
-    assert moment_of("2019-11-20T06:37:00-05:00") == datetime(2019, 11, 20, 11, 37, tzinfo=timezone.utc)
-    assert moment_of("2019-11-20T06:37:00") == datetime(2019, 11, 20, 6, 37, tzinfo=timezone.utc)
-    assert moment_of("2019-11-20") == datetime(2019, 11, 20, tzinfo=timezone.utc)
+    assert moment_of("2019-11-20T06:37:00-05:00") == datetime(2019, 11, 20, 11, 37, tzinfo=UTC)
+    assert moment_of("2019-11-20T06:37:00") == datetime(2019, 11, 20, 6, 37, tzinfo=UTC)
+    assert moment_of("2019-11-20") == datetime(2019, 11, 20, tzinfo=UTC)
     assert [has_offset(d) for d in ("2019-11-20T06:37:00+00:00", "2019-11-20T06:37:00")] == [True, False]
     assert [has_time(d) for d in ("2019-11-20T06:37:00", "2019-11-20")] == [True, False]
 
@@ -368,7 +368,7 @@ def test_page_flattens_json_ld_graphs_and_skips_broken_blocks() -> None:
       {"@graph": [{"@type": "WebSite"}, {"@type": ["NewsArticle"], "headline": "H"}]}
     </script>
     <meta property="og:title" content=" OG title "></head><body></body></html>"""
-    page = Page(html=html, url="https://example.com/a", fetched_at=datetime.now(timezone.utc))
+    page = Page(html=html, url="https://example.com/a", fetched_at=datetime.now(UTC))
     assert page.article_json_ld["headline"] == "H"
     assert page.meta("og:title") == "OG title"
     assert page.meta("missing") is None
@@ -654,10 +654,10 @@ def test_date_window_bounds() -> None:
     from crawler.errors import CrawlerError
     from crawler.extract.window import DateWindow, parse_moment
 
-    now = datetime(2024, 5, 16, 12, 0, tzinfo=timezone.utc)
-    assert parse_moment("2d", now) == datetime(2024, 5, 14, 12, 0, tzinfo=timezone.utc)
-    assert parse_moment("12h", now) == datetime(2024, 5, 16, 0, 0, tzinfo=timezone.utc)
-    assert parse_moment("2024-05-01") == datetime(2024, 5, 1, tzinfo=timezone.utc)
+    now = datetime(2024, 5, 16, 12, 0, tzinfo=UTC)
+    assert parse_moment("2d", now) == datetime(2024, 5, 14, 12, 0, tzinfo=UTC)
+    assert parse_moment("12h", now) == datetime(2024, 5, 16, 0, 0, tzinfo=UTC)
+    assert parse_moment("2024-05-01") == datetime(2024, 5, 1, tzinfo=UTC)
     window = DateWindow.of("2024-05-01", "2024-05-31")
     assert window.admits("2024-05-14T08:00:00-04:00")
     assert not window.admits("2024-04-30T23:00:00+00:00")

@@ -9,7 +9,7 @@ whole file runs in seconds); a failure prints the seed that reproduces it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,7 +29,7 @@ PAGES: dict[str, list[tuple[Fixture, bytes]]] = {
     site.id: [(case, (case.path / "page.html").read_bytes()) for case in discover(FIXTURES, site.id)]
     for site in all_sites()
 }
-FETCHED = datetime(2025, 1, 1, tzinfo=timezone.utc)
+FETCHED = datetime(2025, 1, 1, tzinfo=UTC)
 _JUNK = [
     *(b"<", b">", b"</p>", b"<div>", b"</div></div></div>", b"<script>", b"</script>", b"&", b"&#xD800;"),
     *(b"\x00", b"\xff\xfe", b"\xc3", b'"', b"<![CDATA[", b"-->", b"<!--", b"}", b'{"@type":"NewsArticle"'),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from tests.replay_site import (
     stored,
 )
 
-NOW = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def _article(url: str, **facts: Any) -> ArticleState:
@@ -63,9 +63,9 @@ def test_a_listing_date_newer_than_anything_known_means_changed() -> None:
 
 def test_a_listing_or_record_date_without_an_offset_is_compared_as_if_in_utc() -> None:
     """A sitemap's lastmod is often a day, and a page may state a time without its offset."""
-    assert moment("2025-03-02") == datetime(2025, 3, 2, tzinfo=timezone.utc)
-    assert moment("2025-03-02T09:00:00") == datetime(2025, 3, 2, 9, tzinfo=timezone.utc)
-    assert moment("2025-03-02T09:00:00-05:00") == datetime(2025, 3, 2, 14, tzinfo=timezone.utc)
+    assert moment("2025-03-02") == datetime(2025, 3, 2, tzinfo=UTC)
+    assert moment("2025-03-02T09:00:00") == datetime(2025, 3, 2, 9, tzinfo=UTC)
+    assert moment("2025-03-02T09:00:00-05:00") == datetime(2025, 3, 2, 14, tzinfo=UTC)
     assert moment("March 2025") is None and moment(None) is None
 
 

@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,7 @@ from tests.warc_files import (
     write_warc,
 )
 
-WHEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 FIXTURE_PAGES = len(list(discover(FIXTURES)))
 #: Long enough for any one run here; a run that takes longer has hung.
 DEADLINE = 120.0
@@ -137,7 +137,7 @@ def test_sites_dates_languages_and_a_most_are_applied_before_parsing_where_they_
     # The window: pages captured more than a day before its start are skipped unread (published
     # before they were captured); the others are parsed, and kept if published in the window
     # (one Globe and Mail page was captured in the window, but published before it).
-    since, until = datetime(2021, 8, 1, tzinfo=timezone.utc), datetime(2023, 12, 31, tzinfo=timezone.utc)
+    since, until = datetime(2021, 8, 1, tzinfo=UTC), datetime(2023, 12, 31, tzinfo=UTC)
     window = _run([mixed], tmp_path / "window", Selection.of(since="2021-08-01", until="2023-12-31"))
     published = [
         r for r in expected_records() if since <= datetime.fromisoformat(r["datePublished"]) <= until

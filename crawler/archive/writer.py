@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -230,21 +230,19 @@ def exchange_records(exchange: Exchange) -> tuple[bytes, bytes, str]:
 def warcinfo_record(filename: str, info: Mapping[str, str]) -> bytes:
     """The ``warcinfo`` record that opens a file, as a gzip member."""
     fields = "".join(f"{name}: {value}\r\n" for name, value in info.items() if value).encode("utf-8")
-    record = _record(
-        WarcRecordType.warcinfo, warc_date(datetime.now(timezone.utc)), fields, "application/warc-fields"
-    )
+    record = _record(WarcRecordType.warcinfo, warc_date(datetime.now(UTC)), fields, "application/warc-fields")
     record.headers["WARC-Filename"] = filename
     return _member(record)
 
 
 def warc_date(moment: datetime) -> str:
     """A ``WARC-Date``: UTC, to the microsecond (WARC 1.1)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def warc_day(moment: datetime) -> str:
     """The UTC day a file is named after."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
 
 def own_files(directory: Path, worker: str) -> list[Path]:

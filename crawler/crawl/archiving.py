@@ -25,7 +25,7 @@ import pickle
 import re
 import socket
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -197,7 +197,7 @@ class ArchiveMiddleware:
     async def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         if response.status >= 400 or REPLAYED_FLAG in response.flags:
             return response
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         # The record's dateDownloaded is the WARC-Date, so a re-parse or a replay gives the same record.
         request.meta[FETCHED_AT_META] = now
         request.meta[SOURCE_META] = await self.archive.submit(

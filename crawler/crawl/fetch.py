@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -120,7 +120,7 @@ class FetchSpider(scrapy.Spider):
             response.body,
             url=response.url,
             content_type=content_type.decode("latin-1"),
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             status=response.status,
             incomplete=incomplete(response),
         )

@@ -18,7 +18,7 @@ a crawl killed half-way never reached.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
@@ -89,7 +89,7 @@ class IncrementalMiddleware:
         self.state.put(
             replace(
                 known,
-                fetched_at=datetime.now(timezone.utc),
+                fetched_at=datetime.now(UTC),
                 etag=_header(response, b"ETag") or known.etag,
                 last_modified=_header(response, b"Last-Modified") or known.last_modified,
                 changed_at=newest(known.changed_at, listed),
@@ -106,7 +106,7 @@ def article_state(url: str, response: Response, record: dict[str, Any], revision
     """The state's row for an article whose record was just stored from ``response``."""
     return ArticleState(
         url=url,
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         etag=_header(response, b"ETag"),
         last_modified=_header(response, b"Last-Modified"),
         content_hash=record["metadata"]["contentHash"],

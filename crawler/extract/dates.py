@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from dateutil import parser as dateutil_parser
@@ -45,7 +45,7 @@ _DEFAULTS = (datetime(2001, 2, 3, 4, 5), datetime(2002, 3, 4, 5, 6))
 _NEGATIVE_YEAR = re.compile(r"[-\u2212]\d")
 #: Dates outside these bounds are a CMS's placeholders ("0001-01-01", "1970-01-01", "9999-12-31"),
 #: not publication dates: no online news article is older, and none is dated after tomorrow.
-_EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+_EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 _AHEAD = timedelta(days=1)
 
 
@@ -85,9 +85,9 @@ def read_date(value: Any, zone: tzinfo | None = None) -> str | None:
 def _plausible(moment: datetime) -> bool:
     """Whether a date can be a news page's: from 1990 to tomorrow (see _EARLIEST); a time with no
     offset is placed as if in UTC (the day of slack covers every offset)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     try:
-        return _EARLIEST <= aware <= datetime.now(timezone.utc) + _AHEAD
+        return _EARLIEST <= aware <= datetime.now(UTC) + _AHEAD
     except (OverflowError, ValueError):  # an offset past year 1 or 9999, or of a day or more
         return False
 

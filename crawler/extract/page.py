@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -71,7 +71,7 @@ class Page:
         if html is None and raw is None:
             raise ValueError(f"{url}: a page needs its text or its bytes")
         self.url = url
-        self.fetched_at = fetched_at or datetime.now(timezone.utc)
+        self.fetched_at = fetched_at or datetime.now(UTC)
         self.status = status
         #: Why the transfer says the body did not arrive whole (the connection closed before its
         #: ``Content-Length``, a gzip stream cut short), or None: the page is then refused as truncated.

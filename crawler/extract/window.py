@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from crawler.errors import CrawlerError
 from crawler.extract.dates import parse_date, read_date
@@ -21,9 +21,9 @@ def parse_moment(text: str, now: datetime | None = None) -> datetime:
     relative = RELATIVE.match(value.lower())
     if relative:
         amount, unit = int(relative[1]), _UNITS[relative[2]]
-        return (now or datetime.now(timezone.utc)) - timedelta(**{unit: amount})
+        return (now or datetime.now(UTC)) - timedelta(**{unit: amount})
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
     exact = _iso_with_offset(value)
     if exact is not None:
         return exact  # a bound may be any moment, past tomorrow too (parse_date takes only a page's)

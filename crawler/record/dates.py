@@ -8,7 +8,7 @@ Schema (``article.schema.json``, ``statedDate``) admits exactly these.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 __all__ = ["has_offset", "has_time", "moment_of"]
 
@@ -31,4 +31,4 @@ def moment_of(stated: str) -> datetime:
     ValueError for a text that is no ISO 8601 date.
     """
     moment = datetime.fromisoformat(stated)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

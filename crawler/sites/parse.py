@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from crawler.errors import (
     BrokenPageError,
@@ -196,4 +196,4 @@ def parse_page(
     """
     if isinstance(html, bytes):
         return parse(Page.from_bytes(html, url, content_type, fetched_at, status))
-    return parse(Page(html=html, url=url, fetched_at=fetched_at or datetime.now(timezone.utc), status=status))
+    return parse(Page(html=html, url=url, fetched_at=fetched_at or datetime.now(UTC), status=status))

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -173,7 +173,7 @@ def _from_epoch_ms(value: Any) -> str | None:
     """An epoch in milliseconds as UTC ISO 8601 (the instant is exact; the zone is UTC)."""
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         return None
-    return format_iso(datetime.fromtimestamp(value / 1000, tz=timezone.utc))
+    return format_iso(datetime.fromtimestamp(value / 1000, tz=UTC))
 
 
 def _not_an_article(page: Page) -> str | None:

@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,7 +138,7 @@ class Dataset:
         day = _DAY_FILE.match(path.name)
         if day is None:
             return True
-        start = datetime.combine(date.fromisoformat(day[1]), time(), timezone.utc)
+        start = datetime.combine(date.fromisoformat(day[1]), time(), UTC)
         after_since = self.since is None or start + _OFFSETS * 2 > self.since
         before_until = self.until is None or start - _OFFSETS <= self.until
         return after_since and before_until
@@ -205,7 +205,7 @@ def _moment(bound: date | datetime | str, end_of_day: bool) -> datetime:
         if bound.tzinfo is None:
             raise CrawlerError(f"{bound.isoformat()}: give the moment's UTC offset (e.g. +00:00)")
         return bound
-    start = datetime.combine(bound, time(), timezone.utc)
+    start = datetime.combine(bound, time(), UTC)
     return start + timedelta(days=1, microseconds=-1) if end_of_day else start
 
 

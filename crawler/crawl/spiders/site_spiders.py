@@ -10,7 +10,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -292,7 +292,7 @@ class SiteSpider(scrapy.Spider):
             body=response.body,
             url=response.url,
             content_type=content_type.decode("latin-1") if content_type else None,
-            fetched_at=response.meta.get(FETCHED_AT_META) or datetime.now(timezone.utc),
+            fetched_at=response.meta.get(FETCHED_AT_META) or datetime.now(UTC),
             status=response.status,
             budget=self.limits.parse,
             incomplete=incomplete(response),
