@@ -18,7 +18,7 @@ import re
 
 from crawler.extract.page import Element, collapse_whitespace
 
-__all__ = ["drop_furniture", "links_elsewhere"]
+__all__ = ["drop_furniture", "links_elsewhere", "sibling_kind"]
 
 # Class words of the boxes sites put in every article , whole words of a
 # class name ("sd-sharing-enabled", "newsletter-promo", "TestReport__AuthorBox").
@@ -65,7 +65,7 @@ def drop_furniture(tree: Element) -> None:
     finds both: each pass over every element costs a tenth of the rules' time.)
     """
     boxes: list[Element] = []
-    groups: dict[tuple[Element, str, str], list[Element]] = {}
+    groups: dict[tuple[Element | None, str, str | None], list[Element]] = {}
     for element in tree.iter():
         names = element.get("class")
         if not names:
@@ -74,7 +74,7 @@ def drop_furniture(tree: Element) -> None:
         if _MAYBE_SITE_BOX.search(lowered) and any(map(_SITE_BOX.search, lowered.split())):
             boxes.append(element)
         if element.tag in _CARD_TAGS:
-            groups.setdefault((element.getparent(), element.tag, names), []).append(element)
+            groups.setdefault(sibling_kind(element), []).append(element)
     for element in boxes:
         if element.getparent() is not None and _is_small_box(element):
             element.drop_tree()
@@ -99,12 +99,13 @@ def _drop_other_posts(tree: Element) -> None:
 
 
 def _is_linked_post(article: Element) -> bool:
-    for heading in article.iter("h2", "h3", "h4"):
-        for link in heading.iter("a"):
-            if links_elsewhere(link.get("href") or ""):
-                return True
-        break  # the post's own headline is its first heading
-    return False
+    heading = next(article.iter("h2", "h3", "h4"), None)  # the post's own headline
+    return heading is not None and any(links_elsewhere(link.get("href") or "") for link in heading.iter("a"))
+
+
+def sibling_kind(element: Element) -> tuple[Element | None, str, str | None]:
+    """What makes siblings of one kind (slides, story cards): the same parent, tag and class."""
+    return element.getparent(), element.tag, element.get("class")
 
 
 def _is_small_box(element: Element) -> bool:

@@ -36,7 +36,7 @@ from lxml import etree
 
 from crawler.extract._fast import new_element
 from crawler.extract.boilerplate import is_date_line, is_promo
-from crawler.extract.furniture import drop_furniture, links_elsewhere
+from crawler.extract.furniture import drop_furniture, links_elsewhere, sibling_kind
 from crawler.extract.page import Element, Page, collapse_whitespace
 from crawler.record import Block
 
@@ -259,12 +259,8 @@ def _without_slides(unseen: list[Element]) -> list[Element]:
     """The unseen elements but the slides: a run of hidden siblings of one kind (the same tag and
     class) is a slideshow or paged list whose script shows one slide at a time, and every slide is
     the article's (a "30 things" list); one hidden section or a pair of tabs is not."""
-    kinds = Counter((element.getparent(), element.tag, element.get("class")) for element in unseen)
-    return [
-        element
-        for element in unseen
-        if kinds[(element.getparent(), element.tag, element.get("class"))] < _SLIDES
-    ]
+    kinds = Counter(map(sibling_kind, unseen))
+    return [element for element in unseen if kinds[sibling_kind(element)] < _SLIDES]
 
 
 def _may_be_unseen(element: Element) -> bool:
