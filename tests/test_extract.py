@@ -341,6 +341,9 @@ def test_a_link_is_joined_to_the_page_or_dropped(url: str, joined: str | None) -
         ("mailto:someone@example.com", None),
         ("https://example.com:99999/", None),
         ("hard::blog.python.org.html", None),
+        ("https://<www.example.com/a", None),  # no host has a "<"
+        ("https://www.example.com%3Cx/", None),
+        ("http://[2001:db8::1]:8080/a", "http://[2001:db8::1]:8080/a"),
     ],
 )
 def test_web_urls_are_percent_encoded_as_browsers_send_them(link: str, encoded: str | None) -> None:

@@ -208,6 +208,14 @@ def test_readers_who_comment_are_no_authors() -> None:
     assert parse_page(page, UNDATED_URL)["authors"] == []
 
 
+def test_a_canonical_link_on_a_malformed_host_names_no_site() -> None:
+    """Found by the fuzz test: one stray byte made ``<www.harbourtimes.example`` the site's id."""
+    for host in ("<www.harbourtimes.example", "www.harbourtimes.example%3E"):
+        head = f'<link rel="canonical" href="https://{host}/news/ferry-schedule-changes">'
+        record = parse_page(with_body(head), UNDATED_URL)
+        assert (record["site"]["id"], record["canonicalUrl"]) == ("harbourtimes.example", UNDATED_URL)
+
+
 def test_the_site_s_name_is_never_a_url() -> None:
     head = '<meta property="og:site_name" content="https://www.harbourtimes.example/">' + json_ld(
         publisher={"@type": "Organization", "name": "Harbour Times"}

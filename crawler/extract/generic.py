@@ -48,6 +48,8 @@ _SEPARATORS = "|\\-:\u00b7\u2022\u2013\u2014"
 _SITE_NAME_SUFFIX = re.compile(rf"\s+[{_SEPARATORS}]\s+[^{_SEPARATORS}]{{2,60}}$")
 _WORD = re.compile(r"[\w']+")
 _URL_LIKE = re.compile(r"^(?:https?:|www\.)", re.IGNORECASE)
+# What a site id may not hold (the record schema's pattern): an IPv6 host's colons, for one.
+_NOT_IN_SITE_ID = re.compile(r"[^a-z0-9_.-]")
 #: How alike an ``<h1>`` and the stated headline must be for the ``<h1>`` to be the headline.
 _SAME_HEADLINE = 0.6
 
@@ -98,7 +100,7 @@ def generic_site(page: Page) -> UnknownSite:
     )
     # A site's name is never a URL, which some pages put where their name goes.
     name = next((name for name in stated if name and not _URL_LIKE.match(name)), domain)
-    return UnknownSite(id=domain, name=name)
+    return UnknownSite(id=_NOT_IN_SITE_ID.sub("_", domain).lstrip(".-") or "_", name=name)
 
 
 class GenericBody(ArticleParser):

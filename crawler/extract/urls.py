@@ -61,11 +61,20 @@ def clean_url(url: str, base: str | None = None) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
 
 
-_WEB_URL = re.compile(r"^https?://[^\s/]+[^\s]*$")
+# A host is dot-separated labels of letters, digits, ``-`` and ``_`` (an IDN host in punycode), or
+# an IPv6 address in brackets; before it, optional user info; after it, an optional port.
+_WEB_URL = re.compile(
+    r"^https?://(?:[^\s/?#@]*@)?"
+    r"(?:[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?|\[[0-9A-Fa-f:.]+\])"
+    r"(?::\d{0,5})?(?:[/?#]\S*)?$"
+)
 
 
 def is_web_url(url: str) -> bool:
-    """Whether a URL is an absolute http(s) URL without white space (what the record's schema allows)."""
+    """Whether a URL is an absolute http(s) URL on a well-formed host, without white space.
+
+    A page's link is hostile input: ``https://<www.example.com/`` must not name a site ``<www``.
+    """
     return bool(_WEB_URL.match(url))
 
 
