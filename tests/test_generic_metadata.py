@@ -116,10 +116,69 @@ def test_time_elements_that_disagree_are_left_to_htmldate() -> None:
     )
     assert published("", body=body) == "2024-05-02"
     assert published(
-        "", body=body.replace("2021-01-06", "2024-05-02").replace("2022-03-09", "2024-05-02")
+        "",
+        body=body.replace("2021-01-06", "2024-05-02")
+        .replace("6 January 2021", "2 May 2024")
+        .replace("2022-03-09", "2024-05-02")
+        .replace("9 March 2022", "2 May 2024"),
     ) == (
         "2024-05-02T10:00:00+00:00"  # one day on every time element: the first is the page's
     )
+
+
+# -- the readers' day ----------------------------------------------------------------------------
+
+
+def shown_beside(head: str, dateline: str, url: str = UNDATED_URL) -> str | None:
+    """The publication date of the harbour story with ``dateline`` in its header, under the byline."""
+    byline = f'<div class="byline">By Mara Quinn</div>{dateline}'
+    value: str | None = parse_page(with_body(head, byline=byline), url)["datePublished"]
+    return value
+
+
+def test_a_moment_in_utc_is_given_in_the_one_zone_of_the_site_s_country() -> None:
+    head = json_ld(datePublished="2023-11-01T23:01:00Z")
+    assert published(head, url="https://www.porto.it/esteri/traghetto") == "2023-11-02T00:01:00+01:00"
+    assert published(head, url="https://www.porto.de/traghetto") == "2023-11-02T00:01:00+01:00"
+    # A country of several zones, or a domain of no country, says nothing: the moment stays in UTC.
+    assert published(head, url="https://www.harbour.ca/news/ferry") == "2023-11-01T23:01:00+00:00"
+    assert published(head) == "2023-11-01T23:01:00+00:00"
+
+
+def test_a_script_stating_the_moment_in_local_time_gives_its_offset() -> None:
+    moment = json_ld(datePublished="2020-02-25T02:25:54Z")
+    with_offset = '<script>var page = {"date": "2020-02-24T21:25:54-05:00"};</script>'
+    assert published(moment + with_offset) == "2020-02-24T21:25:54-05:00"
+    local = '<script>var page = {"published": "2020-02-24 18:25:54"};</script>'
+    assert published(moment + local) == "2020-02-24T18:25:54-08:00"
+    # A local time on the minute may be any other moment of the page (a related story's): no offset.
+    on_the_minute = json_ld(datePublished="2020-02-25T02:25:00Z")
+    other = '<script>var page = {"related": "2020-02-24 18:25:00"};</script>'
+    assert published(on_the_minute + other) == "2020-02-25T02:25:00+00:00"
+
+
+def test_the_day_the_header_shows_beats_a_metadata_day_it_contradicts() -> None:
+    """A CMS states the day a draft was made; the header under the headline, when it appeared."""
+    head = json_ld(datePublished="2023-11-03T10:25:56+01:00")
+    assert shown_beside(head, '<p class="date">6. November 2023, 15:25 Uhr</p>') == "2023-11-06"
+    # Where another statement gives a moment on the day shown, the record keeps that moment.
+    also = '<meta property="article:published_time" content="2023-11-06T14:25:00+00:00">'
+    assert shown_beside(head + also, '<p class="date">6. November 2023</p>') == "2023-11-06T14:25:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        '<p class="date">Aktualisiert: 6. November 2023, 15:25 Uhr</p>',  # an update
+        '<time itemprop="dateModified">2023-11-06 15:25:00</time>',  # a modification
+        '<p class="date hidden">6. November 2023</p>',  # not shown
+        '<p class="date">11/03/23 10:25am</p>',  # 3 November, read month first
+        '<p class="date">2023</p>',  # no day
+    ],
+)
+def test_a_header_date_that_is_no_other_publication_day_leaves_the_metadata(dateline: str) -> None:
+    head = json_ld(datePublished="2023-11-03T10:25:56+01:00")
+    assert shown_beside(head, dateline) == "2023-11-03T10:25:56+01:00"
 
 
 # -- authors --------------------------------------------------------------------------------------

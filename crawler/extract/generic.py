@@ -14,13 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from crawler.extract.dateline import shown_dateline
 from crawler.extract.dates import read_date
 from crawler.extract.generic_authors import generic_authors
 from crawler.extract.generic_body import generic_blocks
 from crawler.extract.page import Page, collapse_whitespace, squashed, text_of
 from crawler.extract.parser import ArticleParser, as_bool, trusted_canonical
-from crawler.extract.published import shown_date, stated_date
+from crawler.extract.published import in_readers_time, shown_date, stated_date
 from crawler.extract.urls import domain_of
+from crawler.extract.zones import country_zone
 from crawler.record import Author, Block
 
 __all__ = [
@@ -152,8 +154,10 @@ class GenericParser(GenericBody):
 
     def date_published(self) -> str | None:
         """The date the metadata states (JSON-LD, the publication meta tags, microdata, the page's
-        ``<time datetime>`` when all its time elements state one day), in the page's own offset;
-        else the one the page shows (htmldate, which tells a publication time from others)."""
+        ``<time datetime>`` when all its time elements state one day), in the readers' offset
+        (``in_readers_time``), unless the header's dateline shows another day
+        (``crawler.extract.dateline``); else the one the page shows (htmldate, which tells a
+        publication time from others)."""
         page = self.page
         times = [read_date(time, self.zone) for time in page.nodes("time[datetime]::attr(datetime)")]
         statements = [
@@ -164,13 +168,26 @@ class GenericParser(GenericBody):
             *(data.get("datePublished") for data in page.json_ld),
             times[0] if times and len({time[:10] for time in times if time}) == 1 else None,
         ]
-        return stated_date(statements, also=times, zone=self.zone) or shown_date(page)
+        stated = self._in_readers_time(stated_date(statements, also=times, zone=self.zone))
+        if stated is None:
+            return shown_date(page)
+        dateline = shown_dateline(page)
+        if dateline is None or dateline.agrees_with(stated[:10]):
+            return stated
+        # The header shows another day: a statement of a moment on that day, else the day alone.
+        others = [*(self._in_readers_time(read_date(other, self.zone)) for other in statements), *times]
+        return next((other for other in others if other and other[:10] == dateline.day), dateline.day)
 
     def date_modified(self) -> str | None:
         """JSON-LD, then the modification meta tags; None when the page does not say."""
         page = self.page
         statements = [page.article_json_ld.get("dateModified"), *(page.meta(name) for name in _MODIFIED_META)]
-        return stated_date(statements, zone=self.zone)
+        return self._in_readers_time(stated_date(statements, zone=self.zone))
+
+    def _in_readers_time(self, stated: str | None) -> str | None:
+        """``stated`` in the offset of the site's readers (``in_readers_time``), whose zone is the
+        site's own where known, else its country domain's (``crawler.extract.zones``)."""
+        return in_readers_time(stated, self.page, self.zone or country_zone(domain_of(self.page.url)))
 
     def is_accessible_for_free(self) -> bool | None:
         """What JSON-LD says (on the article or on a part of it); None when it says nothing."""

@@ -25,11 +25,20 @@ from crawler.extract.dates import format_iso, read_date
 from crawler.extract.page import Page
 from crawler.record.dates import has_offset, has_time
 
-__all__ = ["first_date", "in_page_offset", "shown_date", "stated_date"]
+__all__ = ["first_date", "in_page_offset", "in_readers_time", "shown_date", "stated_date"]
 
 #: Offsets in use run from UTC-12:00 to UTC+14:00, in quarter hours.
 _LARGEST_OFFSET = timedelta(hours=14)
 _QUARTER_HOUR = timedelta(minutes=15)
+#: A timestamp to the second, anywhere in the page's source: the data layers of inline scripts
+#: often state the local time ("2020-04-13 16:38:07", "2020-02-24T21:25:54-05:00") of the moment
+#: the metadata gives in UTC.
+_TIMESTAMP = re.compile(
+    r"(?<![\d-])\d{4}-\d\d-\d\d[T ]\d\d:\d\d:(\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?(?![\d:])"
+)
+#: Timestamps read from one page at most: a page is hostile input, and a moment's other
+#: statements come early in it.
+_MOST_TIMESTAMPS = 300
 
 
 def first_date(statements: Iterable[object], zone: tzinfo | None = None) -> str | None:
@@ -93,6 +102,34 @@ def _shared_offset(moment: datetime, other: datetime) -> timezone | None:
     if not difference and moment.tzinfo is not None:
         return None  # the time in UTC already says all the local one does
     return timezone(difference)
+
+
+def in_readers_time(stated: str | None, page: Page, zone: tzinfo | None) -> str | None:
+    """``stated`` in the offset of the site's readers: that of another statement of the same
+    moment in the page's source (``in_page_offset``), else, for a moment in UTC, ``zone`` (the
+    one zone of the site's country, ``crawler.extract.zones``). The moment is unchanged: only
+    the day and the time it is given in are the readers'."""
+    if stated is None or not has_time(stated):
+        return stated
+    stated = in_page_offset(stated, _timestamps(page))
+    moment = datetime.fromisoformat(stated)
+    if zone is None or moment.tzinfo is None or moment.utcoffset():
+        return stated
+    return format_iso(moment.astimezone(zone))
+
+
+def _timestamps(page: Page) -> Iterator[str]:
+    """The page source's timestamps that can only repeat a moment, not merely resemble one: with
+    an offset (``in_page_offset`` then needs the very same instant), or a local time whose
+    seconds are stated and not zero (another moment rarely shares them)."""
+    for count, found in enumerate(_TIMESTAMP.finditer(page.html)):
+        if count == _MOST_TIMESTAMPS:
+            return
+        seconds, offset = found.groups()
+        if offset or seconds != "00":
+            stated = read_date(found.group())
+            if stated:
+                yield stated
 
 
 def shown_date(page: Page) -> str | None:
