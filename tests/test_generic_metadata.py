@@ -166,10 +166,40 @@ def test_the_day_the_header_shows_beats_a_metadata_day_it_contradicts() -> None:
     assert shown_beside(head + also, '<p class="date">6. November 2023</p>') == "2023-11-06T14:25:00+00:00"
 
 
+def test_a_date_the_page_labels_its_publication_s_is_the_dateline_wherever_it_is() -> None:
+    head = json_ld(datePublished="2023-11-03T10:25:56+01:00")
+    footer = "<p>Letzte Änderung: 03.11.2023 - 10:25:56<br>Erschienen am: 06.11.2023<br>Gelesen: 61</p>"
+    page = with_body(head).replace("</article>", f"{footer}</article>")
+    assert parse_page(page, UNDATED_URL)["datePublished"] == "2023-11-06"
+
+
+def test_the_line_right_under_the_headline_is_its_header_whatever_its_class() -> None:
+    head = json_ld(datePublished="2022-01-21T09:00:00+01:00")
+    assert shown_beside(head, '<p class="tw-text-14">1. Februar 2022, Daniel Dillenburg</p>') == "2022-02-01"
+
+
+def test_the_headline_is_the_h1_the_title_holds_not_the_logo() -> None:
+    """A dated banner beside the logo's ``<h1>`` (today's date) is not the article's header."""
+    head = json_ld(datePublished="2023-11-03T10:25:56+01:00")
+    head += '<meta property="og:title" content="Ferry to run every 20 minutes from June">'
+    banner = '<header><h1>Harbour Times</h1><p class="date">Tuesday, 5 December 2023</p></header>'
+    page = with_body(head).replace('<header><a href="/" class="logo">Harbour Times</a></header>', banner)
+    assert parse_page(page, UNDATED_URL)["datePublished"] == "2023-11-03T10:25:56+01:00"
+
+
+def test_the_same_moment_shown_in_the_newsroom_s_zone_agrees() -> None:
+    """New York's 11:15 PM on the 8th is 04:15 on the 9th in UTC: the metadata is not contradicted."""
+    head = json_ld(datePublished="2023-11-09T04:15:00Z")
+    assert shown_beside(head, '<p class="date">November 8, 2023, 11:15 PM</p>') == "2023-11-09T04:15:00+00:00"
+    # Shown at another time of that day, it is another moment: the day shown is the readers'.
+    assert shown_beside(head, '<p class="date">November 8, 2023, 11:20 PM</p>') == "2023-11-08"
+
+
 @pytest.mark.parametrize(
     "dateline",
     [
         '<p class="date">Aktualisiert: 6. November 2023, 15:25 Uhr</p>',  # an update
+        '<p class="date">Stand - 06.11.2023 (gültig seit: 03.11.2023)</p>',  # as it stands: an update
         '<time itemprop="dateModified">2023-11-06 15:25:00</time>',  # a modification
         '<p class="date hidden">6. November 2023</p>',  # not shown
         '<p class="date">11/03/23 10:25am</p>',  # 3 November, read month first

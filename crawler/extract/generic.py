@@ -155,9 +155,9 @@ class GenericParser(GenericBody):
     def date_published(self) -> str | None:
         """The date the metadata states (JSON-LD, the publication meta tags, microdata, the page's
         ``<time datetime>`` when all its time elements state one day), in the readers' offset
-        (``in_readers_time``), unless the header's dateline shows another day
-        (``crawler.extract.dateline``); else the one the page shows (htmldate, which tells a
-        publication time from others)."""
+        (``in_readers_time``), unless the dateline shows another day (``crawler.extract.dateline``).
+        Where the metadata states none, the dateline's day, else the date htmldate reads off the
+        page (it tells a publication time from others)."""
         page = self.page
         times = [read_date(time, self.zone) for time in page.nodes("time[datetime]::attr(datetime)")]
         statements = [
@@ -169,10 +169,10 @@ class GenericParser(GenericBody):
             times[0] if times and len({time[:10] for time in times if time}) == 1 else None,
         ]
         stated = self._in_readers_time(stated_date(statements, also=times, zone=self.zone))
-        if stated is None:
-            return shown_date(page)
         dateline = shown_dateline(page)
-        if dateline is None or dateline.agrees_with(stated[:10]):
+        if stated is None:
+            return dateline.day if dateline else shown_date(page)
+        if dateline is None or dateline.agrees_with(stated):
             return stated
         # The header shows another day: a statement of a moment on that day, else the day alone.
         others = [*(self._in_readers_time(read_date(other, self.zone)) for other in statements), *times]
