@@ -116,7 +116,7 @@ def fastwarc(*arguments: str) -> subprocess.CompletedProcess[str]:
 def checked_files(archive: Path) -> list[Path]:
     """The archive's files, each whole and passed by FastWARC's check and by warcio's.
 
-    Both check every block and payload digest: FastWARC wrote the files, and warcio is what
+    Both check every block and payload digest: FastWARC parsed the records written, and warcio is what
     pywb and ReplayWeb.page read them with. Neither notices a record cut short at the end of a
     file, so each file must also be a run of complete gzip members.
     """

@@ -18,6 +18,8 @@ from pathlib import Path
 import brotli
 import pytest
 from backports import zstd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -25,6 +27,7 @@ from crawler.archive import (
     ArchiveWriter,
     Exchange,
     Location,
+    _gzip,
     decode_content,
     read_heads,
     read_response,
@@ -32,6 +35,7 @@ from crawler.archive import (
 )
 from crawler.archive.content import ContentError
 from crawler.archive.members import cut_torn_tail, whole_length
+from crawler.archive.writer import exchange_records
 from crawler.errors import ArchiveError
 from tests.archive_site import checked_files, warcio
 from tests.conftest import FIXTURES
@@ -99,6 +103,33 @@ def test_exchanges_are_read_back_whole_and_pass_warcios_own_check_and_index(tmp_
     assert response.header("content-encoding") == "gzip"
     assert [value for name, value in response.headers if name == "Set-Cookie"] == ["a=1", "b=2"]
     assert response.header("Transfer-Encoding") is None  # the chunking was undone before the body came
+
+
+def test_a_body_that_came_uncompressed_is_compressed_in_its_member_with_digests_both_checkers_pass(
+    tmp_path: Path,
+) -> None:
+    plain = Exchange(
+        "http://www.ctvnews.ca/world/story-1-1.1", WHEN, 200, [(b"Content-Type", b"text/html")], PAGE
+    )
+    writer = ArchiveWriter(tmp_path, "w", INFO)
+    location = writer.write("ctvnews", plain)
+    writer.close()
+    (path,) = checked_files(tmp_path)  # FastWARC's and warcio's checks verify every digest
+    assert read_response(path, location.offset).body == PAGE
+    member_sizes = [len(member) for member in exchange_records(plain)[:2]]
+    assert member_sizes[0] < len(PAGE) // 3  # compressed; the request's member is small anyway
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=5000) | st.sampled_from([b"", PAGE]))
+def test_isals_gzip_members_inflate_with_zlib_their_plain_twin_to_the_bytes_given(data: bytes) -> None:
+    for compress in (True, False):
+        member = _gzip.gzip_member(data, compress)
+        inflater = zlib.decompressobj(wbits=31)
+        assert inflater.decompress(member + b"next") == data and inflater.eof  # one whole member
+        assert inflater.unused_data == b"next"
+        if not compress:  # stored: the bytes as they are, between gzip's header and trailer
+            assert member == zlib.compress(data, 0, wbits=31)
 
 
 def test_the_request_record_says_what_was_sent_and_names_its_response(tmp_path: Path) -> None:

@@ -7,17 +7,19 @@ for the next once it reaches ``max_size`` bytes or the UTC day changes. A proces
 files when it starts; before that it cuts the torn last record a kill may have left at the
 end of its own newest file of the site.
 
-FastWARC writes the records (WARC 1.1 headers, block digests, one gzip member per record, so
-that any record can be read from its offset alone); this module gives it the HTTP messages as
-bytes, the payload digests, and ``WARC-Concurrent-To`` linking a request to its response. An
-exchange's two members are appended with one ``write``: a file holds whole records, or, when
-the disk fills mid-write, is cut back to where they began. Nothing is durable until
+FastWARC writes the records (WARC 1.1 headers); this module gives it the HTTP messages as
+bytes, ``WARC-Concurrent-To`` linking a request to its response, and the block and payload
+digests (hashlib's SHA-1: FastWARC's own took twice the time), and puts each record in a gzip
+member of its own (crawler/archive/_gzip.py), so that any record can be read from its offset
+alone. An exchange's two members are appended with one ``write``: a file holds whole records,
+or, when the disk fills mid-write, is cut back to where they began. Nothing is durable until
 :meth:`ArchiveWriter.sync`; a caller that points at a record from elsewhere (the corpus)
 syncs first.
 """
 
 from __future__ import annotations
 
+import base64
 import errno
 import hashlib
 import os
@@ -31,9 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastwarc.stream_io import GzipWriter
 from fastwarc.warc import WarcRecord, WarcRecordType
 
+from crawler.archive._gzip import gzip_member
 from crawler.archive.members import cut_torn_tail
 from crawler.errors import ArchiveError
 
@@ -42,11 +44,6 @@ __all__ = ["DEFAULT_MAX_SIZE", "SUFFIX", "ArchiveWriter", "Exchange", "Location"
 #: Files are closed for the next one at this size (1 GB, as Heritrix and Common Crawl do).
 DEFAULT_MAX_SIZE = 1 << 30
 SUFFIX = ".warc.gz"
-#: The gzip level for a record whose body came uncompressed: the default level takes over twice
-#: the time for little less disk. A body that came compressed (``Content-Encoding``, as most
-#: servers send pages) is stored in its member as it is (level 0): compressing it again would
-#: take the same time and save nothing.
-COMPRESSION_LEVEL = 1
 #: Headers of the transfer, not of the message: Twisted has already undone the chunking.
 _HOP_BY_HOP = frozenset({b"transfer-encoding"})
 _HTTP_RESPONSE = "application/http; msgtype=response"
@@ -211,28 +208,27 @@ def exchange_records(exchange: Exchange) -> tuple[bytes, bytes, str]:
         for name, value in exchange.response_headers
     )
     date = warc_date(exchange.date)
-    response = _record(
-        WarcRecordType.response, date, _response_head(exchange) + exchange.body, _HTTP_RESPONSE
-    )
+    response = _record(WarcRecordType.response, date, _HTTP_RESPONSE)
     response.headers["WARC-Target-URI"] = exchange.url
     if exchange.ip_address:
         response.headers["WARC-IP-Address"] = exchange.ip_address
-    request = _record(
-        WarcRecordType.request, date, _request_head(exchange) + exchange.request_body, _HTTP_REQUEST
-    )
+    request = _record(WarcRecordType.request, date, _HTTP_REQUEST)
     request.headers["WARC-Target-URI"] = exchange.url
     record_id = response.record_id or ""
     request.headers["WARC-Concurrent-To"] = record_id
-    level = 0 if encoded else COMPRESSION_LEVEL
-    return _member(response, exchange.body, level), _member(request, exchange.request_body), record_id
+    return (
+        _member(response, _response_head(exchange), exchange.body, compress=not encoded),
+        _member(request, _request_head(exchange), exchange.request_body),
+        record_id,
+    )
 
 
 def warcinfo_record(filename: str, info: Mapping[str, str]) -> bytes:
     """The ``warcinfo`` record that opens a file, as a gzip member."""
     fields = "".join(f"{name}: {value}\r\n" for name, value in info.items() if value).encode("utf-8")
-    record = _record(WarcRecordType.warcinfo, warc_date(datetime.now(UTC)), fields, "application/warc-fields")
+    record = _record(WarcRecordType.warcinfo, warc_date(datetime.now(UTC)), "application/warc-fields")
     record.headers["WARC-Filename"] = filename
-    return _member(record)
+    return _member(record, fields)
 
 
 def warc_date(moment: datetime) -> str:
@@ -262,23 +258,32 @@ def next_number(directory: Path, day: str, worker: str) -> int:
     return max(numbers, default=-1) + 1
 
 
-def _record(kind: WarcRecordType, date: str, block: bytes, content_type: str) -> WarcRecord:
+def _record(kind: WarcRecordType, date: str, content_type: str) -> WarcRecord:
     record = WarcRecord()
-    record.init_headers(kind, content_length=len(block))
+    record.init_headers(kind)
     record.headers["WARC-Date"] = date
     record.headers["Content-Type"] = content_type
-    record.set_bytes_content(block)
     return record
 
 
-def _member(record: WarcRecord, payload: bytes | None = None, level: int = COMPRESSION_LEVEL) -> bytes:
-    """One record as a gzip member of its own (compressed at ``level``), digests included."""
+def _member(record: WarcRecord, head: bytes, payload: bytes | None = None, compress: bool = True) -> bytes:
+    """One record, with its digests, as a gzip member of its own. Its block is ``head``, then, for an
+    HTTP message, its ``payload`` (which has a digest of its own). The member is compressed, or
+    stored as it is for a body that came compressed (``Content-Encoding``, as most servers send
+    pages), which compressing again would not shrink."""
+    block = head + payload if payload is not None else head
+    if payload is not None:
+        record.headers["WARC-Payload-Digest"] = _sha1(payload)
+    record.headers["WARC-Block-Digest"] = _sha1(block)
+    record.set_bytes_content(block)
     buffer = BytesIO()
-    member = GzipWriter(buffer, compression_level=level)
-    digest = hashlib.sha1(payload).digest() if payload is not None else None
-    record.write(member, checksum_data=True, payload_digest=digest)
-    member.finish()
-    return buffer.getvalue()
+    record.write(buffer)
+    return gzip_member(buffer.getbuffer(), compress)
+
+
+def _sha1(data: bytes) -> str:
+    """A WARC digest: the algorithm, and the SHA-1 in base 32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
 def _response_head(exchange: Exchange) -> bytes:

@@ -121,7 +121,7 @@ class ArchiveProcess:
     async def _start(self) -> None:
         try:
             self._process, reader, self._stream = await start_process(
-                serve, (self.writer,), "crawler-archive", "crawler.archive.serve"
+                serve, (self.writer,), "crawler-archive"
             )
         except OSError as error:
             self.failed = ArchiveError(str(self.writer.root), f"cannot start the archive's process: {error}")

@@ -215,7 +215,7 @@ class _Worker:
 
     @classmethod
     async def start(cls) -> _Worker:
-        worker = cls(*await start_process(_serve, (), "crawler-parser", "crawler.sites.parse"))
+        worker = cls(*await start_process(_serve, (), "crawler-parser"))
         asyncio.get_running_loop().create_task(worker._read_results())
         return worker
 

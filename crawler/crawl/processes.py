@@ -20,20 +20,25 @@ __all__ = ["start_process"]
 #: even while the crawl's event loop is busy (with the default ~200 KB, one page filled it and a
 #: parser worker waited for the loop about a third of the time).
 _SOCKET_BUFFER = 4 * 1024 * 1024
+#: What the crawl's helper processes run, imported once by the fork server they all start from.
+#: The server is one per process and keeps what its first caller named: with ``--warc`` the
+#: archive's writer came first (robots.txt is archived before any page is parsed), and each
+#: parser process then imported the whole parsing stack itself.
+_HELPER_MODULES = ("crawler.sites.parse", "crawler.archive.serve")
 
 
 async def start_process(
-    target: Callable[..., None], args: tuple[Any, ...], name: str, preload: str
+    target: Callable[..., None], args: tuple[Any, ...], name: str
 ) -> tuple[Any, asyncio.StreamReader, asyncio.StreamWriter]:
     """Start ``target(their_socket, *args)`` in a process; the process, and the crawl's end as streams.
 
-    The fork server (crawler/forkserver.py) has imported ``preload`` once, and no process
+    The fork server (crawler/forkserver.py) has imported _HELPER_MODULES once, and no process
     inherits the crawl process's reactor, sockets or threads.
     """
     ours, theirs = socket.socketpair()
     for end in (ours, theirs):
         end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _SOCKET_BUFFER)
-    context = forkserver_context([preload])
+    context = forkserver_context(_HELPER_MODULES)
     process = context.Process(target=target, args=(theirs, *args), name=name, daemon=True)
     process.start()
     theirs.close()
