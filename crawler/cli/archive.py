@@ -41,9 +41,9 @@ def add_commands(commands: Any) -> None:
     reparse.add_argument(
         "--processes",
         type=_processes,
-        default="0",
+        default="auto",
         metavar="N",
-        help="parse in N processes beside this one, or auto: one with a second CPU (default: 0, in this one)",
+        help="parse in N processes beside this one (0: in this one), or auto: one if a second CPU (default)",
     )
     reparse.add_argument("--quiet", action="store_true", help="no progress line on stderr")
     reparse.set_defaults(run=_run_reparse)
