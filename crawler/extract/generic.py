@@ -168,14 +168,15 @@ class GenericParser(GenericBody):
             *(data.get("datePublished") for data in page.json_ld),
             times[0] if times and len({time[:10] for time in times if time}) == 1 else None,
         ]
-        stated = self._in_readers_time(stated_date(statements, also=times, zone=self.zone))
+        read = [date for date in (read_date(statement, self.zone) for statement in statements) if date]
+        stated = self._in_readers_time(stated_date(read, also=times))
         dateline = shown_dateline(page)
         if stated is None:
             return dateline.day if dateline else shown_date(page)
         if dateline is None or dateline.agrees_with(stated):
             return stated
         # The header shows another day: a statement of a moment on that day, else the day alone.
-        others = [*(self._in_readers_time(read_date(other, self.zone)) for other in statements), *times]
+        others = [*(self._in_readers_time(date) for date in read), *times]
         return next((other for other in others if other and other[:10] == dateline.day), dateline.day)
 
     def date_modified(self) -> str | None:
