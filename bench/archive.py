@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "bench"))
 import crawl as crawl_bench  # noqa: E402  (bench/crawl.py)
 from parse import load_pages  # noqa: E402  (bench/parse.py)
 
-from crawler.archive import ArchiveWriter, Exchange, read_responses  # noqa: E402
+from crawler.archive import ArchiveWriter, Exchange, read_heads, read_responses  # noqa: E402
 from crawler.archive.writer import exchange_records  # noqa: E402
 from crawler.crawl.reparse import is_article_page, reparse  # noqa: E402
 from crawler.errors import CrawlerError  # noqa: E402
@@ -132,9 +132,10 @@ def reparse_speed(rounds: int, gzip_pages: bool, captures: int = 5) -> None:
         # The parse it is set beside reads the same pages: those a re-parse reads (the pages their
         # site calls articles), not the few section fronts of bench/parse.py's, which parse faster.
         read = {
-            page.url
+            head.url
             for path in (root / "corpus" / "warc").glob("*/*.warc.gz")
-            for page in read_responses(path, is_article_page)
+            for head in read_heads(path)
+            if is_article_page(head)
         }
         pages = [(url, html) for url, html in pages if url in read]
         started = time.perf_counter()
